@@ -1,0 +1,48 @@
+import type { QueueOptions } from 'bull';
+import type { FitbitProviderName } from '../data/entities/user-fitbit.entity.js';
+import type { TimeSeriesCategoryName, TimeSeriesTypeKey } from '../data/time-series-data-types.js';
+import type { FitbitEndpoints, RequestLike } from './fitbit-module-options.interface.js';
+
+export interface FitbitUserResolver {
+  fromRequest(req: RequestLike): unknown;
+  id(user: unknown): string;
+  isActive(user: unknown): boolean;
+}
+
+/** The validated settings with every default applied: the one object the module reads its configuration from. */
+export class FitbitConfig {
+  readonly clientId!: string;
+  readonly clientSecret!: string;
+  readonly provider!: FitbitProviderName;
+  readonly endpoints!: Required<FitbitEndpoints>;
+  readonly scopes!: string[];
+  readonly callbackUrl!: string | null;
+  readonly verificationCode!: string | null;
+  readonly loginRedirect!: string;
+  readonly logoutRedirect!: string;
+  readonly subscribe!: boolean;
+  readonly worker!: boolean;
+  readonly subscriberId!: string | null;
+  /** The types to retrieve, in the order the `subscriptions` option gives them. */
+  readonly subscribedTypes!: TimeSeriesTypeKey[];
+  readonly historicalInitDelayMs!: number;
+  readonly betweenDelayMs!: number;
+  readonly errorTemplate!: string | null;
+  readonly decoratorMessage!: string | ((req: RequestLike) => string);
+  readonly loginUrl!: string;
+  readonly users!: FitbitUserResolver;
+  readonly queue!: QueueOptions | null;
+  readonly tokenEncryptionKey!: Buffer | null;
+  readonly requestTimeoutMs!: number;
+  readonly rawBodyProperty!: string;
+  readonly routePrefix!: string;
+
+  constructor(values: Omit<FitbitConfig, 'subscribedTypesOf'>) {
+    Object.assign(this, values);
+  }
+
+  /** The subscribed types of one category, in configured order. */
+  subscribedTypesOf(category: TimeSeriesCategoryName): TimeSeriesTypeKey[] {
+    return this.subscribedTypes.filter((type) => type.category === category);
+  }
+}

@@ -1,0 +1,90 @@
+import type { QueueOptions } from 'bull';
+import type { FitbitProviderName } from '../data/entities/user-fitbit.entity.js';
+
+export type RequestLike = Record<string, any>;
+
+/** Upstream addresses, so that tests and demos can point the module at the emulator. */
+export interface FitbitEndpoints {
+  authorizeUrl?: string;
+  tokenUrl?: string;
+  revokeUrl?: string;
+  /** Base of the data API (`https://api.fitbit.com` or `https://health.googleapis.com/v4`). */
+  apiUrl?: string;
+}
+
+/** How the module finds the signed-in app user on a request. */
+export interface FitbitUserAccessors {
+  /** Default: `req.user`. */
+  fromRequest?: (req: RequestLike) => unknown;
+  /** Default: `user.id`. */
+  id?: (user: any) => string | number;
+  /** Default: `user.isActive ?? user.is_active ?? true`. */
+  isActive?: (user: any) => boolean;
+}
+
+/**
+ * Options of `FitbitModule.forRoot()`. The README maps each django-fitbit `FITAPP_*` setting
+ * to the option here.
+ */
+export interface FitbitModuleOptions {
+  /** `FITAPP_CONSUMER_KEY`: the OAuth 2.0 client id. Required. */
+  clientId: string;
+  /** `FITAPP_CONSUMER_SECRET`: the OAuth 2.0 client secret. Required. */
+  clientSecret: string;
+  /** Which upstream API serves the data. */
+  provider?: FitbitProviderName;
+  endpoints?: FitbitEndpoints;
+  /** Scopes requested at authorize; default: the provider's scopes for all 36 types and the profile. */
+  scopes?: string[];
+  /** Absolute URL of the `complete/` route as registered at the provider; default: derived from the request. */
+  callbackUrl?: string;
+  /** `FITAPP_VERIFICATION_CODE`: the code the provider sends to verify the subscriber endpoint. */
+  verificationCode?: string;
+  /** `FITAPP_LOGIN_REDIRECT`: where `complete/` sends the user when no `next` was saved. Default `/`. */
+  loginRedirect?: string;
+  /** `FITAPP_LOGOUT_REDIRECT`: where `logout/` sends the user without `next`. Default `/`. */
+  logoutRedirect?: string;
+  /** `FITAPP_SUBSCRIBER_ID`: the subscriber registered at the provider; needed with `subscribe`. */
+  subscriberId?: string;
+  /**
+   * `FITAPP_SUBSCRIPTIONS`: ordered map category → resources to retrieve, in that order.
+   * Default: every type.
+   */
+  subscriptions?: Record<string, string[]>;
+  /** `FITAPP_HISTORICAL_INIT_DELAY`, seconds before the first history job after connecting. Default 10. */
+  historicalInitDelaySeconds?: number;
+  /** `FITAPP_BETWEEN_DELAY`, seconds between successive jobs of one batch. Default 5. */
+  betweenDelaySeconds?: number;
+  /** `FITAPP_ERROR_TEMPLATE`: a view name rendered with `res.render()`; default: the module's own page. */
+  errorTemplate?: string;
+  /** `FITAPP_DECORATOR_MESSAGE`: default text of `@FitbitIntegrationWarning()`. */
+  decoratorMessage?: string | ((req: RequestLike) => string);
+  /** Where anonymous users are sent (with `?next=`), like Django's LOGIN_URL. Default `/login`. */
+  loginUrl?: string;
+  users?: FitbitUserAccessors;
+  /** Bull queue options (Redis connection, key prefix). Needed only with `subscribe`. */
+  queue?: QueueOptions;
+  /**
+   * Seals access and refresh tokens at rest (AES-256-GCM) when set: 32 bytes as base64 or hex.
+   * Without it tokens are stored as the provider gave them.
+   */
+  tokenEncryptionKey?: string;
+  /** Timeout of one upstream request. Default 10 000 ms. */
+  requestTimeoutMs?: number;
+  /** Request property that holds the raw body (Nest's `rawBody: true`). Default `rawBody`. */
+  rawBodyProperty?: string;
+}
+
+/**
+ * Settings that shape the module itself (which routes, queues and processors exist), so they are
+ * given beside `useFactory` in `forRootAsync` rather than returned by it.
+ */
+export interface FitbitModuleExtras {
+  isGlobal?: boolean;
+  /** Path prefix of the module's routes. Default `fitbit`. */
+  routePrefix?: string;
+  /** `FITAPP_SUBSCRIBE`: subscribe users to notifications and serve data from the database. */
+  subscribe?: boolean;
+  /** With `subscribe`: also run the job processors in this process. Default true. */
+  worker?: boolean;
+}

@@ -1,0 +1,28 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { TimeSeriesDataType } from './time-series-data-type.entity.js';
+
+/** One day's value of one data type for one app user; it outlives the user's Fitbit link. */
+@Entity({ name: 'fitbit_time_series_data' })
+@Unique('UQ_fitbit_time_series_data_user_type_date', ['userId', 'typeId', 'date'])
+@Index('IDX_fitbit_time_series_data_type', ['typeId'])
+export class TimeSeriesData {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @Column({ name: 'user_id', type: 'varchar', length: 255 })
+  userId!: string;
+
+  @Column({ name: 'type_id', type: 'integer' })
+  typeId!: number;
+
+  @ManyToOne(() => TimeSeriesDataType, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'type_id' })
+  type?: TimeSeriesDataType;
+
+  /** The user's local calendar date, `YYYY-MM-DD`. */
+  @Column({ type: 'varchar', length: 10 })
+  date!: string;
+
+  @Column({ type: 'varchar', length: 32, nullable: true })
+  value!: string | null;
+}

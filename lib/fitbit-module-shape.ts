@@ -1,0 +1,41 @@
+import { BullModule, getQueueToken } from '@nestjs/bull';
+import type { DynamicModule, Provider, Type } from '@nestjs/common';
+import { PATH_METADATA } from '@nestjs/common/constants.js';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { FitbitModuleExtras } from './config/fitbit-module-options.interface.js';
+import { FITBIT_ENTITIES } from './data/fitbit-entities.js';
+import { FITBIT_MODULE_EXTRAS, FITBIT_QUEUE } from './fitbit.constants.js';
+import { FitbitConfig } from './config/fitbit-config.js';
+import { createFitbitQueue } from './subscriptions/fitbit-queue.factory.js';
+
+const CONTROLLERS: Type[] = [];
+const QUEUE_PROVIDERS: Provider[] = [];
+const WORKER_PROVIDERS: Provider[] = [];
+
+/**
+ * Adds what the module-shaping settings decide: the route prefix, and with `subscribe` the queue
+ * (and with `worker` the processors). Without `subscribe` nothing here needs Redis.
+ */
+export function shapeFitbitModule(definition: DynamicModule, extras: FitbitModuleExtras): DynamicModule {
+  const routePrefix = (extras.routePrefix ?? 'fitbit').replace(/^\/+|\/+$/g, '');
+  for (const controller of CONTROLLERS) Reflect.defineMetadata(PATH_METADATA, routePrefix, controller);
+  const subscribe = extras.subscribe === true;
+  const worker = subscribe && extras.worker !== false;
+  const queue: Provider = { provide: getQueueToken(FITBIT_QUEUE), inject: [FitbitConfig], useFactory: createFitbitQueue };
+  return {
+    ...definition,
+    global: extras.isGlobal === true,
+    imports: [
+      ...(definition.imports ?? []),
+      TypeOrmModule.forFeature(FITBIT_ENTITIES),
+      ...(subscribe ? [BullModule.registerQueue()] : []),
+    ],
+    controllers: CONTROLLERS,
+    providers: [
+      ...(definition.providers ?? []),
+      { provide: FITBIT_MODULE_EXTRAS, useValue: { ...extras, subscribe, worker, routePrefix } },
+      ...(subscribe ? [queue, ...QUEUE_PROVIDERS] : []),
+      ...(worker ? WORKER_PROVIDERS : []),
+    ],
+  };
+}

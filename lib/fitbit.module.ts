@@ -1,0 +1,28 @@
+import { Module } from '@nestjs/common';
+import { FitbitConfig } from './config/fitbit-config.js';
+import type { FitbitModuleExtras, FitbitModuleOptions } from './config/fitbit-module-options.interface.js';
+import { resolveFitbitConfig } from './config/resolve-fitbit-config.js';
+import { FITBIT_MODULE_EXTRAS, FITBIT_PROVIDER } from './fitbit.constants.js';
+import { FitbitConfigurableModule, FITBIT_MODULE_OPTIONS } from './fitbit.module-definition.js';
+import { selectFitbitProvider } from './providers/select-fitbit-provider.js';
+import { FitbitWebApiClient } from './providers/fitbit/fitbit-web-api.client.js';
+import { FitbitWebApiProvider } from './providers/fitbit/fitbit-web-api.provider.js';
+
+/**
+ * Connects app users' Fitbit accounts, keeps their tokens fresh, takes the provider's change
+ * notifications and stores and serves their daily data. Register with `forRoot` or `forRootAsync`.
+ */
+@Module({
+  providers: [
+    {
+      provide: FitbitConfig,
+      inject: [FITBIT_MODULE_OPTIONS, FITBIT_MODULE_EXTRAS],
+      useFactory: (options: FitbitModuleOptions, extras: FitbitModuleExtras) => resolveFitbitConfig(options, extras),
+    },
+    FitbitWebApiClient,
+    FitbitWebApiProvider,
+    { provide: FITBIT_PROVIDER, inject: [FitbitConfig, FitbitWebApiProvider], useFactory: selectFitbitProvider },
+  ],
+  exports: [FitbitConfig, FITBIT_PROVIDER],
+})
+export class FitbitModule extends FitbitConfigurableModule {}

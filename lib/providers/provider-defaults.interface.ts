@@ -1,0 +1,6 @@
+import type { FitbitEndpoints } from '../config/fitbit-module-options.interface.js';
+
+export interface ProviderDefaults {
+  endpoints: Required<FitbitEndpoints>;
+  scopes: string[];
+}

@@ -1,0 +1,49 @@
+/**
+ * Provider-neutral failures. Each provider maps its own HTTP answers onto these once,
+ * so everything above the provider seam reasons about one set of errors.
+ */
+export class ProviderError extends Error {
+  constructor(
+    message: string,
+    readonly status: number | null,
+    readonly reason: string | null = null,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** 401. `tokenExpired` when the provider says the access token has expired and a refresh may help. */
+export class ProviderUnauthorizedError extends ProviderError {
+  constructor(message: string, reason: string | null, readonly tokenExpired: boolean) {
+    super(message, 401, reason);
+  }
+}
+
+export class ProviderForbiddenError extends ProviderError {}
+export class ProviderNotFoundError extends ProviderError {}
+export class ProviderConflictError extends ProviderError {}
+
+/** 429, carrying how long the provider asked us to wait. */
+export class ProviderRateLimitError extends ProviderError {
+  constructor(message: string, readonly retryAfterSeconds: number) {
+    super(message, 429, 'rate_limited');
+  }
+}
+
+export class ProviderServerError extends ProviderError {}
+
+/** Any other 4xx; `reason` holds the provider's error type (`invalid_grant`, `validation`, …). */
+export class ProviderBadRequestError extends ProviderError {}
+
+/** No answer within the configured request timeout, or the connection failed. */
+export class ProviderUnavailableError extends ProviderError {
+  constructor(message: string) {
+    super(message, null, 'unavailable');
+  }
+}
+
+/** The refresh token is dead (`invalid_grant`): only a new connect brings the link back. */
+export function isInvalidGrant(error: unknown): boolean {
+  return error instanceof ProviderBadRequestError && error.reason === 'invalid_grant';
+}
