@@ -7,9 +7,12 @@ import { FITBIT_ENTITIES } from './data/fitbit-entities.js';
 import { FITBIT_MODULE_EXTRAS, FITBIT_QUEUE } from './fitbit.constants.js';
 import { FitbitConfig } from './config/fitbit-config.js';
 import { createFitbitQueue } from './subscriptions/fitbit-queue.factory.js';
+import { FitbitJobsProducer } from './subscriptions/fitbit-jobs.producer.js';
+import { FitbitAuthController } from './auth/fitbit-auth.controller.js';
+import { FitbitDataController } from './data/fitbit-data.controller.js';
 
-const CONTROLLERS: Type[] = [];
-const QUEUE_PROVIDERS: Provider[] = [];
+const CONTROLLERS: Type[] = [FitbitAuthController, FitbitDataController];
+const QUEUE_PROVIDERS: Provider[] = [FitbitJobsProducer];
 const WORKER_PROVIDERS: Provider[] = [];
 
 /**

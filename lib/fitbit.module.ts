@@ -1,4 +1,13 @@
 import { Module } from '@nestjs/common';
+import { AuthorizedCalls } from './auth/authorized-calls.js';
+import { FitbitOAuthStrategy } from './auth/fitbit-oauth.strategy.js';
+import { SignedInUsers } from './auth/signed-in-user.js';
+import { TokenCipher } from './auth/token-cipher.js';
+import { TokenRefresher } from './auth/token-refresher.js';
+import { UserLinkStore } from './auth/user-link.store.js';
+import { TimeSeriesDataStore } from './data/time-series-data.store.js';
+import { TimeSeriesReader } from './data/time-series-reader.service.js';
+import { TimeSeriesTypeRegistry } from './data/time-series-type.registry.js';
 import { FitbitConfig } from './config/fitbit-config.js';
 import type { FitbitModuleExtras, FitbitModuleOptions } from './config/fitbit-module-options.interface.js';
 import { resolveFitbitConfig } from './config/resolve-fitbit-config.js';
@@ -22,7 +31,16 @@ import { FitbitWebApiProvider } from './providers/fitbit/fitbit-web-api.provider
     FitbitWebApiClient,
     FitbitWebApiProvider,
     { provide: FITBIT_PROVIDER, inject: [FitbitConfig, FitbitWebApiProvider], useFactory: selectFitbitProvider },
+    TokenCipher,
+    UserLinkStore,
+    TokenRefresher,
+    AuthorizedCalls,
+    SignedInUsers,
+    FitbitOAuthStrategy,
+    TimeSeriesTypeRegistry,
+    TimeSeriesDataStore,
+    TimeSeriesReader,
   ],
-  exports: [FitbitConfig, FITBIT_PROVIDER],
+  exports: [FitbitConfig, FITBIT_PROVIDER, UserLinkStore, TokenRefresher, AuthorizedCalls],
 })
 export class FitbitModule extends FitbitConfigurableModule {}

@@ -16,7 +16,7 @@ export class TimeSeriesData {
   typeId!: number;
 
   @ManyToOne(() => TimeSeriesDataType, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'type_id' })
+  @JoinColumn({ name: 'type_id', foreignKeyConstraintName: 'FK_fitbit_time_series_data_type' })
   type?: TimeSeriesDataType;
 
   /** The user's local calendar date, `YYYY-MM-DD`. */

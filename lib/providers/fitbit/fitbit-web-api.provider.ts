@@ -14,6 +14,7 @@ import type {
   TokenGrant,
   VerificationAnswer,
 } from '../fitbit-provider.interface.js';
+import { ProviderBadRequestError } from '../provider-errors.js';
 import { FitbitWebApiClient } from './fitbit-web-api.client.js';
 import { parseFitbitNotifications } from './fitbit-notifications.js';
 
@@ -41,14 +42,18 @@ export class FitbitWebApiProvider implements FitbitProvider {
     return {};
   }
 
-  exchangeCode(code: string, redirectUri: string, codeVerifier: string): Promise<TokenGrant> {
-    return this.client.token({
+  async exchangeCode(code: string, redirectUri: string, codeVerifier: string): Promise<TokenGrant> {
+    const grant = await this.client.token({
       grant_type: 'authorization_code',
       code,
       redirect_uri: redirectUri,
       code_verifier: codeVerifier,
       client_id: this.config.clientId,
     });
+    if (grant.providerUserId === null) {
+      throw new ProviderBadRequestError('token: Fitbit answered without user_id', 200, 'no_user_id');
+    }
+    return grant;
   }
 
   refreshTokens(refreshToken: string): Promise<TokenGrant> {

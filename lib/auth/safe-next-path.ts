@@ -1,0 +1,17 @@
+/**
+ * `next` is followed only when it is a path on this site: `/x`, not `//host`, `/\host`,
+ * `https://host` or anything with control characters or backslashes.
+ */
+export function safeNextPath(next: unknown): string | null {
+  if (typeof next !== 'string' || next.length === 0 || next.length > 2048) return null;
+  if (!next.startsWith('/') || next.startsWith('//')) return null;
+  if (/[\\\u0000-\u001f\u007f]/.test(next)) return null;
+  const base = 'http://same-site.invalid';
+  let resolved: URL;
+  try {
+    resolved = new URL(next, base);
+  } catch {
+    return null;
+  }
+  return resolved.origin === base ? `${resolved.pathname}${resolved.search}${resolved.hash}` : null;
+}

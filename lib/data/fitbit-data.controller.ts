@@ -1,0 +1,56 @@
+import { All, Controller, Get, Header, HttpCode, MethodNotAllowedException, Param, Query, Req } from '@nestjs/common';
+import type { Request } from 'express';
+import { SignedInUsers } from '../auth/signed-in-user.js';
+import { UserLinkStore } from '../auth/user-link.store.js';
+import { FitbitConfig } from '../config/fitbit-config.js';
+import { DataStatus, dataResponse, type DataResponse } from './data-response.js';
+import { isKnownTimeSeriesType, type TimeSeriesCategoryName } from './time-series-data-types.js';
+import { parseTimeSeriesQuery } from './time-series-query.js';
+import { TimeSeriesReader } from './time-series-reader.service.js';
+
+/** fitbit-data and the deprecated fitbit-steps: daily values as django-fitbit's JSON envelope. */
+@Controller('fitbit')
+export class FitbitDataController {
+  constructor(
+    private readonly config: FitbitConfig,
+    private readonly users: SignedInUsers,
+    private readonly links: UserLinkStore,
+    private readonly reader: TimeSeriesReader,
+  ) {}
+
+  @Get('get_data/:category/*resource')
+  @Header('Cache-Control', 'no-store')
+  getData(
+    @Req() req: Request,
+    @Param('category') category: string,
+    @Param('resource') resource: string | string[],
+    @Query() query: Record<string, unknown>,
+  ): Promise<DataResponse> {
+    return this.answer(req, category, Array.isArray(resource) ? resource.join('/') : resource, query);
+  }
+
+  @Get('get_steps')
+  @Header('Cache-Control', 'no-store')
+  getSteps(@Req() req: Request, @Query() query: Record<string, unknown>): Promise<DataResponse> {
+    return this.answer(req, 'activities', 'steps', query);
+  }
+
+  @All(['get_data/:category/*resource', 'get_steps'])
+  @HttpCode(405)
+  otherMethods(): never {
+    throw new MethodNotAllowedException();
+  }
+
+  /** The order of checks is django-fitbit's: type, user, link, then the query. */
+  private async answer(req: Request, category: string, resource: string, query: Record<string, unknown>): Promise<DataResponse> {
+    if (!isKnownTimeSeriesType(category, resource)) return dataResponse(DataStatus.badInput);
+    const type = { category: category as TimeSeriesCategoryName, resource };
+    const user = this.users.of(req);
+    if (!user) return dataResponse(DataStatus.notSignedIn);
+    const link = await this.links.findByUser(user.id);
+    if (!this.config.subscribe && !link) return dataResponse(DataStatus.notIntegrated);
+    const parsed = parseTimeSeriesQuery(query);
+    if (!parsed) return dataResponse(DataStatus.badInput);
+    return this.config.subscribe ? this.reader.stored(user.id, link, type, parsed) : this.reader.live(link!, type, parsed);
+  }
+}

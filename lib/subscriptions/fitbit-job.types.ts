@@ -1,0 +1,28 @@
+import type { TimeSeriesCategoryName } from '../data/time-series-data-types.js';
+
+export const SUBSCRIBE_JOB = 'subscribe';
+export const UNSUBSCRIBE_JOB = 'unsubscribe';
+export const TIME_SERIES_JOB = 'get_time_series_data';
+
+export interface SubscribeJobData {
+  providerUserId: string;
+  subscriberId: string | null;
+}
+
+/** Tokens travel sealed when a token-encryption key is configured. */
+export interface UnsubscribeJobData {
+  providerUserId: string;
+  accessToken: string;
+  refreshToken: string;
+  expiresAt: number;
+  /** Revoke the grant once unsubscribed (the user disconnected). */
+  revoke: boolean;
+}
+
+export interface TimeSeriesJobData {
+  providerUserId: string;
+  category: TimeSeriesCategoryName;
+  resource: string;
+  /** A local date, or null for the whole history. */
+  date: string | null;
+}

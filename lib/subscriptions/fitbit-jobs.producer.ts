@@ -1,0 +1,65 @@
+import { InjectQueue } from '@nestjs/bull';
+import { Injectable } from '@nestjs/common';
+import type { JobOptions, Queue } from 'bull';
+import { FitbitConfig } from '../config/fitbit-config.js';
+import type { UserFitbit } from '../data/entities/user-fitbit.entity.js';
+import type { TimeSeriesTypeKey } from '../data/time-series-data-types.js';
+import { FITBIT_QUEUE } from '../fitbit.constants.js';
+import {
+  SUBSCRIBE_JOB,
+  TIME_SERIES_JOB,
+  UNSUBSCRIBE_JOB,
+  type SubscribeJobData,
+  type TimeSeriesJobData,
+  type UnsubscribeJobData,
+} from './fitbit-job.types.js';
+
+export const SUBSCRIPTION_CHANGE_DELAY_MS = 5_000;
+const FAIL_ONCE: JobOptions = { attempts: 1, removeOnComplete: true, removeOnFail: 1000 };
+
+type NamedJob = { name: string; data: unknown; opts: JobOptions };
+
+/** Puts the module's jobs on the queue; each batch goes to Redis in one round trip. */
+@Injectable()
+export class FitbitJobsProducer {
+  constructor(
+    @InjectQueue(FITBIT_QUEUE) private readonly queue: Queue,
+    private readonly config: FitbitConfig,
+  ) {}
+
+  /** After connecting: subscribe in 5 s, then one history job per subscribed type, spaced out. */
+  async queueConnect(providerUserId: string): Promise<void> {
+    const subscribe: SubscribeJobData = { providerUserId, subscriberId: this.config.subscriberId };
+    await this.addAll([
+      { name: SUBSCRIBE_JOB, data: subscribe, opts: { ...FAIL_ONCE, delay: SUBSCRIPTION_CHANGE_DELAY_MS } },
+      ...this.timeSeriesJobs(providerUserId, this.config.subscribedTypes, null, this.config.historicalInitDelayMs),
+    ]);
+  }
+
+  async queueDisconnect(link: UserFitbit, revoke: boolean): Promise<void> {
+    const data: UnsubscribeJobData = {
+      providerUserId: link.providerUserId,
+      accessToken: link.accessToken,
+      refreshToken: link.refreshToken,
+      expiresAt: link.expiresAt,
+      revoke,
+    };
+    await this.addAll([{ name: UNSUBSCRIBE_JOB, data, opts: { ...FAIL_ONCE, delay: SUBSCRIPTION_CHANGE_DELAY_MS } }]);
+  }
+
+  /** Jobs for changed days: per type of the category, in configured order, `i × betweenDelay` apart. */
+  async queueUpdates(updates: { providerUserId: string; types: TimeSeriesTypeKey[]; date: string }[]): Promise<void> {
+    await this.addAll(updates.flatMap((update) => this.timeSeriesJobs(update.providerUserId, update.types, update.date, 0)));
+  }
+
+  private timeSeriesJobs(providerUserId: string, types: TimeSeriesTypeKey[], date: string | null, firstDelayMs: number): NamedJob[] {
+    return types.map((type, index) => {
+      const data: TimeSeriesJobData = { providerUserId, category: type.category, resource: type.resource, date };
+      return { name: TIME_SERIES_JOB, data, opts: { ...FAIL_ONCE, delay: firstDelayMs + index * this.config.betweenDelayMs } };
+    });
+  }
+
+  private async addAll(jobs: NamedJob[]): Promise<void> {
+    if (jobs.length > 0) await this.queue.addBulk(jobs);
+  }
+}

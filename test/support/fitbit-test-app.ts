@@ -1,0 +1,64 @@
+import type { AddressInfo } from 'node:net';
+import { type INestApplication, Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { NextFunction, Request, Response } from 'express';
+import type { DynamicModule, Type } from '@nestjs/common';
+import type { TestDataSource } from './databases.js';
+
+export const TEST_USER_HEADER = 'x-test-user';
+
+/** Stands in for the host's sign-in: `x-test-user: 7` signs in user 7, `x-test-user: 7;inactive` an inactive one. */
+function testSignIn(req: Request, _res: Response, next: NextFunction): void {
+  const header = req.headers[TEST_USER_HEADER];
+  if (typeof header === 'string' && header !== '') {
+    const [id, flag] = header.split(';');
+    (req as Request & { user?: unknown }).user = { id: Number(id), username: `user${id}`, isActive: flag !== 'inactive' };
+  }
+  next();
+}
+
+export interface FitbitTestApp {
+  app: INestApplication;
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Boots a real HTTP app around the given Fitbit module registration, on the test's database,
+ * listening on a free loopback port.
+ */
+export async function startFitbitTestApp(options: {
+  dataSource: TestDataSource;
+  fitbit: DynamicModule;
+  controllers?: Type[];
+  providers?: Type[];
+}): Promise<FitbitTestApp> {
+  const { dataSource } = options;
+
+  @Module({
+    imports: [
+      TypeOrmModule.forRootAsync({
+        useFactory: () => ({ ...dataSource.typeOrmOptions, migrationsRun: false }),
+        dataSourceFactory: async () => dataSource,
+      }),
+      options.fitbit,
+    ],
+    controllers: options.controllers ?? [],
+    providers: options.providers ?? [],
+  })
+  class TestAppModule implements NestModule {
+    configure(consumer: MiddlewareConsumer): void {
+      consumer.apply(testSignIn).forRoutes('*path');
+    }
+  }
+
+  const app = await NestFactory.create(TestAppModule, { rawBody: true, logger: ['error'] });
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  return {
+    app,
+    url: `http://127.0.0.1:${port}`,
+    close: () => app.close(),
+  };
+}
