@@ -8,12 +8,17 @@ import { FITBIT_MODULE_EXTRAS, FITBIT_QUEUE } from './fitbit.constants.js';
 import { FitbitConfig } from './config/fitbit-config.js';
 import { createFitbitQueue } from './subscriptions/fitbit-queue.factory.js';
 import { FitbitJobsProducer } from './subscriptions/fitbit-jobs.producer.js';
+import { FitbitJobsProcessor } from './subscriptions/fitbit-jobs.processor.js';
+import { FitbitUpdateController } from './subscriptions/fitbit-update.controller.js';
+import { NotificationIntake } from './subscriptions/notification-intake.service.js';
+import { TimeSeriesImporter } from './subscriptions/time-series-importer.service.js';
 import { FitbitAuthController } from './auth/fitbit-auth.controller.js';
 import { FitbitDataController } from './data/fitbit-data.controller.js';
 
 const CONTROLLERS: Type[] = [FitbitAuthController, FitbitDataController];
-const QUEUE_PROVIDERS: Provider[] = [FitbitJobsProducer];
-const WORKER_PROVIDERS: Provider[] = [];
+const QUEUE_CONTROLLERS: Type[] = [FitbitUpdateController];
+const QUEUE_PROVIDERS: Provider[] = [FitbitJobsProducer, NotificationIntake];
+const WORKER_PROVIDERS: Provider[] = [TimeSeriesImporter, FitbitJobsProcessor];
 
 /**
  * Adds what the module-shaping settings decide: the route prefix, and with `subscribe` the queue
@@ -21,7 +26,7 @@ const WORKER_PROVIDERS: Provider[] = [];
  */
 export function shapeFitbitModule(definition: DynamicModule, extras: FitbitModuleExtras): DynamicModule {
   const routePrefix = (extras.routePrefix ?? 'fitbit').replace(/^\/+|\/+$/g, '');
-  for (const controller of CONTROLLERS) Reflect.defineMetadata(PATH_METADATA, routePrefix, controller);
+  for (const controller of [...CONTROLLERS, ...QUEUE_CONTROLLERS]) Reflect.defineMetadata(PATH_METADATA, routePrefix, controller);
   const subscribe = extras.subscribe === true;
   const worker = subscribe && extras.worker !== false;
   const queue: Provider = { provide: getQueueToken(FITBIT_QUEUE), inject: [FitbitConfig], useFactory: createFitbitQueue };
@@ -33,7 +38,7 @@ export function shapeFitbitModule(definition: DynamicModule, extras: FitbitModul
       TypeOrmModule.forFeature(FITBIT_ENTITIES),
       ...(subscribe ? [BullModule.registerQueue()] : []),
     ],
-    controllers: CONTROLLERS,
+    controllers: subscribe ? [...CONTROLLERS, ...QUEUE_CONTROLLERS] : CONTROLLERS,
     providers: [
       ...(definition.providers ?? []),
       { provide: FITBIT_MODULE_EXTRAS, useValue: { ...extras, subscribe, worker, routePrefix } },

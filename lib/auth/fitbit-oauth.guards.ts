@@ -1,4 +1,4 @@
-import { type ExecutionContext, Injectable, Logger } from '@nestjs/common';
+import { type ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
 import { AuthGuard, type AuthGuardAuthenticateOptions } from '@nestjs/passport';
 import type { Request } from 'express';
 import { FitbitConfig } from '../config/fitbit-config.js';
@@ -14,9 +14,8 @@ export type RequestWithAuthorization = Request & { [AUTHORIZATION_PROPERTY]?: Fi
 /** `login/`: redirects to the provider's consent page with state, PKCE and the safe `next`. */
 /** The registered callback URL, or `complete/` beside the route being served (resolved against the request's origin by passport). */
 abstract class FitbitOAuthGuard extends AuthGuard(FITBIT_STRATEGY) {
-  constructor(private readonly config: FitbitConfig) {
-    super();
-  }
+  // Property injection: AuthGuard's mixin owns the constructor.
+  @Inject(FitbitConfig) private readonly config!: FitbitConfig;
 
   protected callbackUrl(req: Request): string {
     return this.config.callbackUrl ?? moduleRoute(req, 'complete');

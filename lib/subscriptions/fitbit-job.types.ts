@@ -25,4 +25,8 @@ export interface TimeSeriesJobData {
   resource: string;
   /** A local date, or null for the whole history. */
   date: string | null;
+  /** When the change that asked for this fetch was noticed (epoch ms); set on re-queued jobs. */
+  queuedAt?: number;
+  /** Retries made so far after rate limits and transient errors. */
+  attempt?: number;
 }

@@ -15,6 +15,9 @@ import {
 } from './fitbit-job.types.js';
 
 export const SUBSCRIPTION_CHANGE_DELAY_MS = 5_000;
+const QUEUE_TIMEOUT_MS = 2_000;
+
+export class QueueUnavailableError extends Error {}
 const FAIL_ONCE: JobOptions = { attempts: 1, removeOnComplete: true, removeOnFail: 1000 };
 
 type NamedJob = { name: string; data: unknown; opts: JobOptions };
@@ -59,7 +62,21 @@ export class FitbitJobsProducer {
     });
   }
 
+  /**
+   * One MULTI round trip, so a batch is queued whole or not at all. With Redis unreachable it
+   * fails at once (or after QUEUE_TIMEOUT_MS) instead of waiting in ioredis' offline queue.
+   */
   private async addAll(jobs: NamedJob[]): Promise<void> {
-    if (jobs.length > 0) await this.queue.addBulk(jobs);
+    if (jobs.length === 0) return;
+    if (this.queue.client.status !== 'ready') throw new QueueUnavailableError(`Redis is ${this.queue.client.status}`);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new QueueUnavailableError(`no answer from Redis within ${QUEUE_TIMEOUT_MS} ms`)), QUEUE_TIMEOUT_MS);
+    });
+    try {
+      await Promise.race([this.queue.addBulk(jobs.map((job) => ({ ...job, data: { ...(job.data as object), queuedAt: Date.now() } }))), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }

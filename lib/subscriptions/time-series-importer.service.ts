@@ -1,0 +1,44 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AuthorizedCalls } from '../auth/authorized-calls.js';
+import { UserLinkStore } from '../auth/user-link.store.js';
+import { splitRange, todayIn } from '../data/calendar.js';
+import type { UserFitbit } from '../data/entities/user-fitbit.entity.js';
+import type { TimeSeriesTypeKey } from '../data/time-series-data-types.js';
+import { TimeSeriesDataStore } from '../data/time-series-data.store.js';
+import { FITBIT_PROVIDER } from '../fitbit.constants.js';
+import type { FitbitProvider } from '../providers/fitbit-provider.interface.js';
+
+/** Fetches daily values from the provider and stores them for every app user linked to that account. */
+@Injectable()
+export class TimeSeriesImporter {
+  constructor(
+    @Inject(FITBIT_PROVIDER) private readonly provider: FitbitProvider,
+    private readonly links: UserLinkStore,
+    private readonly calls: AuthorizedCalls,
+    private readonly store: TimeSeriesDataStore,
+  ) {}
+
+  /** One day, or with a null date the whole history in the largest ranges the provider accepts. Returns rows written. */
+  async import(providerUserId: string, type: TimeSeriesTypeKey, date: string | null): Promise<number> {
+    let written = 0;
+    for (const link of await this.links.findByProviderUser(this.provider.name, providerUserId)) {
+      written += date === null ? await this.importHistory(link, type) : await this.importRange(link, type, date, date);
+    }
+    return written;
+  }
+
+  private async importHistory(link: UserFitbit, type: TimeSeriesTypeKey): Promise<number> {
+    const start = await this.calls.run(link, (token) => this.provider.historyStart(token));
+    let written = 0;
+    for (const chunk of splitRange(start, todayIn(link.timeZone), this.provider.maxRangeDays(type))) {
+      written += await this.importRange(link, type, chunk.start, chunk.end);
+    }
+    return written;
+  }
+
+  private async importRange(link: UserFitbit, type: TimeSeriesTypeKey, start: string, end: string): Promise<number> {
+    const values = await this.calls.run(link, (token) => this.provider.fetchDailyValues(token, type, { start, end }));
+    await this.store.upsert(link.userId, type, values);
+    return values.length;
+  }
+}
