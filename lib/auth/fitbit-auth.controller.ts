@@ -25,7 +25,7 @@ export class FitbitAuthController {
     private readonly users: SignedInUsers,
     private readonly links: UserLinkStore,
     @Inject(FITBIT_PROVIDER) private readonly provider: FitbitProvider,
-    @Optional() private readonly jobs: FitbitJobsProducer | null,
+    @Optional() @Inject(FitbitJobsProducer) private readonly jobs: FitbitJobsProducer | null,
   ) {}
 
   /** fitbit-login: the guard redirects to the provider with state, PKCE and `next` sealed in a cookie. */

@@ -26,7 +26,8 @@ export class FitbitDataController {
     @Param('resource') resource: string | string[],
     @Query() query: Record<string, unknown>,
   ): Promise<DataResponse> {
-    return this.answer(req, category, Array.isArray(resource) ? resource.join('/') : resource, query);
+    const path = (Array.isArray(resource) ? resource : resource.split('/')).filter((segment) => segment !== '');
+    return this.answer(req, category, path.join('/'), query);
   }
 
   @Get('get_steps')

@@ -5,18 +5,9 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { NextFunction, Request, Response } from 'express';
 import type { DynamicModule, Type } from '@nestjs/common';
 import type { TestDataSource } from './databases.js';
+import { testSignIn } from './test-sign-in.js';
 
-export const TEST_USER_HEADER = 'x-test-user';
-
-/** Stands in for the host's sign-in: `x-test-user: 7` signs in user 7, `x-test-user: 7;inactive` an inactive one. */
-function testSignIn(req: Request, _res: Response, next: NextFunction): void {
-  const header = req.headers[TEST_USER_HEADER];
-  if (typeof header === 'string' && header !== '') {
-    const [id, flag] = header.split(';');
-    (req as Request & { user?: unknown }).user = { id: Number(id), username: `user${id}`, isActive: flag !== 'inactive' };
-  }
-  next();
-}
+export { TEST_USER_HEADER } from './test-sign-in.js';
 
 export interface FitbitTestApp {
   app: INestApplication;
@@ -33,6 +24,8 @@ export async function startFitbitTestApp(options: {
   fitbit: DynamicModule;
   controllers?: Type[];
   providers?: Type[];
+  /** Express-style middleware run after the test sign-in on every route, e.g. a `req.flash` stand-in. */
+  middleware?: ((req: Request, res: Response, next: NextFunction) => void)[];
 }): Promise<FitbitTestApp> {
   const { dataSource } = options;
 
@@ -49,7 +42,7 @@ export async function startFitbitTestApp(options: {
   })
   class TestAppModule implements NestModule {
     configure(consumer: MiddlewareConsumer): void {
-      consumer.apply(testSignIn).forRoutes('*path');
+      consumer.apply(testSignIn, ...(options.middleware ?? [])).forRoutes('*path');
     }
   }
 

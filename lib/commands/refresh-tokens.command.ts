@@ -1,0 +1,136 @@
+import { Logger, Optional } from '@nestjs/common';
+import { SingleBar } from 'cli-progress';
+import { Command, CommandRunner, Option } from 'nest-commander';
+import { TokenRefresher, UserLinkGoneError } from '../auth/token-refresher.js';
+import { UserLinkStore } from '../auth/user-link.store.js';
+import type { UserFitbit } from '../data/entities/user-fitbit.entity.js';
+import { isInvalidGrant } from '../providers/provider-errors.js';
+import { CommandOutput } from './command-output.js';
+
+export interface RefreshTokensOptions {
+  /** Refresh every link, not only those whose access token has expired. */
+  all?: boolean;
+  /** Remove the link when its refresh token is no longer valid (`invalid_grant`). */
+  deauth?: boolean;
+}
+
+export interface RefreshTokensSummary {
+  refreshed: number;
+  /** Refreshes that failed, the deauthenticated links included (as django-fitbit counts them). */
+  failed: number;
+  deauthenticated: number;
+}
+
+type Outcome = 'refreshed' | 'failed' | 'deauthenticated' | 'gone';
+
+/**
+ * django-fitbit's `refresh_tokens`: refreshes the expired tokens (every token with `--all`) one
+ * link at a time. Each refresh goes through TokenRefresher's cross-process lease, so running it
+ * while the app serves requests never spends a refresh token twice.
+ */
+@Command({
+  name: 'refresh-tokens',
+  description: 'Refresh the Fitbit access tokens that have expired (or all of them with --all)',
+})
+export class RefreshTokensCommand extends CommandRunner {
+  private readonly logger = new Logger('FitbitRefreshTokens');
+  private readonly output: CommandOutput;
+
+  constructor(
+    private readonly links: UserLinkStore,
+    private readonly refresher: TokenRefresher,
+    @Optional() output?: CommandOutput,
+  ) {
+    super();
+    this.output = output ?? new CommandOutput();
+  }
+
+  @Option({ flags: '--all', description: 'refresh every token, whether expired or not' })
+  parseAll(): boolean {
+    return true;
+  }
+
+  @Option({ flags: '--deauth', description: 'remove the Fitbit link of users whose refresh token is no longer valid' })
+  parseDeauth(): boolean {
+    return true;
+  }
+
+  override async run(_params: string[], options: RefreshTokensOptions = {}): Promise<void> {
+    let summary: RefreshTokensSummary;
+    try {
+      summary = await this.refreshTokens(options);
+    } catch (error) {
+      process.exitCode = 1;
+      throw error;
+    }
+    this.output.line(`Successfully refreshed ${summary.refreshed} tokens`);
+    if (summary.failed > 0) this.output.line(`Failed to refresh ${summary.failed} tokens`);
+    if (options.deauth) this.output.line(`Deauthenticated ${summary.deauthenticated} users`);
+    if (summary.failed > 0) process.exitCode = 1;
+  }
+
+  /** Does the work of `run` without printing, for callers that want the counts. */
+  async refreshTokens(options: RefreshTokensOptions = {}): Promise<RefreshTokensSummary> {
+    const links = await this.links.findAll(options.all ? {} : { expiredBefore: Date.now() });
+    const summary: RefreshTokensSummary = { refreshed: 0, failed: 0, deauthenticated: 0 };
+    const bar = this.startProgressBar(links.length);
+    // A warning written while the bar is drawn would land inside its line, so they wait for the bar to go.
+    const heldWarnings: string[] = [];
+    const warn = (message: string) => (bar ? heldWarnings.push(message) : this.logger.warn(message));
+    try {
+      for (const link of links) {
+        const outcome = await this.refreshOne(link, options.deauth === true, warn);
+        if (outcome === 'refreshed') summary.refreshed++;
+        if (outcome === 'failed' || outcome === 'deauthenticated') summary.failed++;
+        if (outcome === 'deauthenticated') summary.deauthenticated++;
+        bar?.increment();
+      }
+    } finally {
+      bar?.stop();
+      for (const message of heldWarnings) this.logger.warn(message);
+    }
+    return summary;
+  }
+
+  private async refreshOne(link: UserFitbit, deauth: boolean, warn: (message: string) => void): Promise<Outcome> {
+    try {
+      await this.refresher.refresh(link);
+      return 'refreshed';
+    } catch (error) {
+      if (error instanceof UserLinkGoneError) {
+        warn(`Skipped user ${link.userId}: their Fitbit link was removed during the run`);
+        return 'gone';
+      }
+      const reason = error instanceof Error ? error.message : String(error);
+      if (deauth && isInvalidGrant(error) && (await this.deauthenticate(link))) {
+        warn(`Failed to refresh the Fitbit token of user ${link.userId}, removed their link: ${reason}`);
+        return 'deauthenticated';
+      }
+      warn(`Failed to refresh the Fitbit token of user ${link.userId}: ${reason}`);
+      return 'failed';
+    }
+  }
+
+  /** Removes the link unless it changed since it failed (the user reconnected meanwhile). */
+  private async deauthenticate(link: UserFitbit): Promise<boolean> {
+    const current = await this.links.findById(link.id);
+    if (!current || current.accessToken !== link.accessToken || current.refreshToken !== link.refreshToken) return false;
+    await this.links.deleteById(link.id);
+    return true;
+  }
+
+  private startProgressBar(total: number): SingleBar | null {
+    const { stream } = this.output;
+    if (total === 0 || stream.isTTY !== true) return null;
+    const bar = new SingleBar({
+      stream,
+      format: 'Refreshing Fitbit tokens [{bar}] {value}/{total}',
+      clearOnComplete: true,
+      // Line wrapping and the cursor stay as they are, so an interrupted run leaves the terminal intact.
+      linewrap: true,
+      hideCursor: false,
+    });
+    bar.start(total, 0);
+    return bar;
+  }
+}

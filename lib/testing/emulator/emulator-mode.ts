@@ -1,0 +1,63 @@
+import type { EmulatorClock } from './core/clock.js';
+import type { EmulatorResponse } from './core/http-types.js';
+import type { Route, RouteMisses } from './core/router.js';
+import type { UserRegistry } from './core/users.js';
+import type { ResolvedEmulatorOptions } from './emulator-options.js';
+
+export interface EmulatorUrls {
+  authorizeUrl: string;
+  tokenUrl: string;
+  revokeUrl: string;
+  /** Base of the data API, e.g. `${apiUrl}/1/user/-/profile.json`. */
+  apiUrl: string;
+}
+
+/** What every mode gets from the shared core. */
+export interface EmulatorContext {
+  options: ResolvedEmulatorOptions;
+  clock: EmulatorClock;
+  users: UserRegistry;
+}
+
+export interface IssuedTokens {
+  accessToken: string;
+  refreshToken: string;
+  /** Epoch ms on the emulator clock. */
+  expiresAt: number;
+  userId: string;
+}
+
+export interface NotificationDelivery {
+  format?: 'json' | 'multipart';
+  signature?: 'valid' | 'invalid' | 'none';
+  /** Give up waiting for the subscriber after this long. Default 10 000 ms. */
+  timeoutMs?: number;
+}
+
+export interface DeliveryResult {
+  status: number;
+  body: string;
+}
+
+export interface SubscriberVerification {
+  correctStatus: number;
+  incorrectStatus: number;
+  /** True when the subscriber answered 204 to the right code and 404 to the wrong one. */
+  verified: boolean;
+}
+
+/** One upstream API the emulator can speak: its routes plus the hooks tests use to steer it. */
+export interface EmulatorMode<TSubscription = unknown, TNotification = unknown> extends RouteMisses {
+  readonly routes: readonly Route[];
+  urls(baseUrl: string): EmulatorUrls;
+  /** The body an injected fault answers with when the test gave none. */
+  faultResponse(status: number): EmulatorResponse;
+  internalError(): EmulatorResponse;
+
+  issueTokens(userId: string, scopes?: readonly string[]): IssuedTokens;
+  expireAccessTokens(userId?: string): void;
+  refreshCalls(userId?: string): number;
+  subscriptionsOf(userId: string): TSubscription[];
+  sendNotifications(url: string, notifications: readonly TNotification[], delivery?: NotificationDelivery): Promise<DeliveryResult>;
+  verifySubscriber(url: string, code: string): Promise<SubscriberVerification>;
+}

@@ -1,0 +1,68 @@
+import type { ResolvedEmulatorOptions } from '../../emulator-options.js';
+import { isFitbitScope } from '../fitbit-scopes.js';
+import { isValidCodeChallenge } from './pkce.js';
+
+export interface AuthorizeRequest {
+  redirectUri: string;
+  scopes: string[];
+  state: string | undefined;
+  codeChallenge: string | null;
+}
+
+export type AuthorizeRequestCheck = { ok: true; request: AuthorizeRequest } | { ok: false; problem: string };
+
+const PROMPTS = new Set(['none', 'consent', 'login', 'login consent', 'consent login']);
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hash === '';
+  } catch {
+    return false;
+  }
+}
+
+/** Validates authorize's query the way Fitbit does; any problem means an error page, never a redirect. */
+export function checkAuthorizeRequest(query: Record<string, string>, options: ResolvedEmulatorOptions): AuthorizeRequestCheck {
+  const fail = (problem: string): AuthorizeRequestCheck => ({ ok: false, problem });
+
+  if (!query.client_id) return fail('The client_id parameter is missing.');
+  if (query.client_id !== options.clientId) return fail(`The client_id "${query.client_id}" is not a registered application.`);
+
+  const redirectUri = query.redirect_uri ?? (options.redirectUris?.length === 1 ? options.redirectUris[0] : undefined);
+  if (!redirectUri) return fail('The redirect_uri parameter is missing.');
+  if (!isHttpUrl(redirectUri)) return fail('The redirect_uri parameter must be an absolute http(s) URL without a fragment.');
+  if (options.redirectUris && !options.redirectUris.includes(redirectUri)) {
+    return fail('The redirect_uri parameter does not match any redirect URI registered for this application.');
+  }
+
+  if (query.response_type !== 'code') return fail('The response_type parameter must be "code".');
+
+  const scopes = [...new Set((query.scope ?? '').split(/[\s,]+/).filter(Boolean))];
+  if (scopes.length === 0) return fail('The scope parameter is missing.');
+  const unknown = scopes.filter((scope) => !isFitbitScope(scope));
+  if (unknown.length > 0) return fail(`Unknown scope: ${unknown.join(', ')}.`);
+
+  const challenge = query.code_challenge;
+  const method = query.code_challenge_method;
+  if (challenge === undefined && method === undefined) {
+    if (options.requirePkce) return fail('The code_challenge and code_challenge_method parameters are required.');
+  } else {
+    if (method !== 'S256') return fail('The code_challenge_method parameter must be "S256".');
+    if (challenge === undefined || !isValidCodeChallenge(challenge)) {
+      return fail('The code_challenge parameter must be 43 to 128 characters of [A-Za-z0-9-._~].');
+    }
+  }
+
+  if (query.prompt !== undefined && !PROMPTS.has(query.prompt)) return fail(`The prompt value "${query.prompt}" is not supported.`);
+
+  return { ok: true, request: { redirectUri, scopes, state: query.state, codeChallenge: challenge ?? null } };
+}
+
+/** The redirect back to the app, with Fitbit's trailing `#_=_`. */
+export function redirectBack(request: AuthorizeRequest, params: Record<string, string>): string {
+  const url = new URL(request.redirectUri);
+  for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
+  if (request.state !== undefined) url.searchParams.set('state', request.state);
+  return `${url.toString()}#_=_`;
+}
