@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthorizedCalls } from './auth/authorized-calls.js';
+import { RefreshTokensCommand } from './commands/refresh-tokens.command.js';
 import { FitbitOAuthStrategy } from './auth/fitbit-oauth.strategy.js';
 import { SignedInUsers } from './auth/signed-in-user.js';
 import { TokenCipher } from './auth/token-cipher.js';
@@ -13,6 +14,9 @@ import type { FitbitModuleExtras, FitbitModuleOptions } from './config/fitbit-mo
 import { resolveFitbitConfig } from './config/resolve-fitbit-config.js';
 import { FITBIT_MODULE_EXTRAS, FITBIT_PROVIDER } from './fitbit.constants.js';
 import { FitbitConfigurableModule, FITBIT_MODULE_OPTIONS } from './fitbit.module-definition.js';
+import { FitbitIntegrationWarningInterceptor } from './integration/fitbit-integration-warning.interceptor.js';
+import { FitbitIntegrationGuard } from './integration/fitbit-integration.guard.js';
+import { FitbitService } from './integration/fitbit.service.js';
 import { selectFitbitProvider } from './providers/select-fitbit-provider.js';
 import { FitbitWebApiClient } from './providers/fitbit/fitbit-web-api.client.js';
 import { FitbitWebApiProvider } from './providers/fitbit/fitbit-web-api.provider.js';
@@ -37,10 +41,14 @@ import { FitbitWebApiProvider } from './providers/fitbit/fitbit-web-api.provider
     AuthorizedCalls,
     SignedInUsers,
     FitbitOAuthStrategy,
+    FitbitService,
+    FitbitIntegrationWarningInterceptor,
+    FitbitIntegrationGuard,
     TimeSeriesTypeRegistry,
     TimeSeriesDataStore,
     TimeSeriesReader,
+    RefreshTokensCommand,
   ],
-  exports: [FitbitConfig, FITBIT_PROVIDER, UserLinkStore, TokenRefresher, AuthorizedCalls],
+  exports: [FitbitConfig, FITBIT_PROVIDER, UserLinkStore, TokenRefresher, AuthorizedCalls, FitbitService, FitbitIntegrationWarningInterceptor, FitbitIntegrationGuard],
 })
 export class FitbitModule extends FitbitConfigurableModule {}
