@@ -12,13 +12,14 @@ import { FitbitJobsProcessor } from './subscriptions/fitbit-jobs.processor.js';
 import { FitbitUpdateController } from './subscriptions/fitbit-update.controller.js';
 import { NotificationIntake } from './subscriptions/notification-intake.service.js';
 import { TimeSeriesImporter } from './subscriptions/time-series-importer.service.js';
+import { TimeSeriesPoller } from './subscriptions/time-series-poller.js';
 import { FitbitAuthController } from './auth/fitbit-auth.controller.js';
 import { FitbitDataController } from './data/fitbit-data.controller.js';
 
 const CONTROLLERS: Type[] = [FitbitAuthController, FitbitDataController];
 const QUEUE_CONTROLLERS: Type[] = [FitbitUpdateController];
 const QUEUE_PROVIDERS: Provider[] = [FitbitJobsProducer, NotificationIntake];
-const WORKER_PROVIDERS: Provider[] = [TimeSeriesImporter, FitbitJobsProcessor];
+const WORKER_PROVIDERS: Provider[] = [TimeSeriesImporter, TimeSeriesPoller, FitbitJobsProcessor];
 
 /**
  * Adds what the module-shaping settings decide: the route prefix, and with `subscribe` the queue

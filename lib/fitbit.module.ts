@@ -20,6 +20,8 @@ import { FitbitService } from './integration/fitbit.service.js';
 import { selectFitbitProvider } from './providers/select-fitbit-provider.js';
 import { FitbitWebApiClient } from './providers/fitbit/fitbit-web-api.client.js';
 import { FitbitWebApiProvider } from './providers/fitbit/fitbit-web-api.provider.js';
+import { GoogleHealthClient } from './providers/google-health/google-health.client.js';
+import { GoogleHealthProvider } from './providers/google-health/google-health.provider.js';
 
 /**
  * Connects app users' Fitbit accounts, keeps their tokens fresh, takes the provider's change
@@ -34,7 +36,9 @@ import { FitbitWebApiProvider } from './providers/fitbit/fitbit-web-api.provider
     },
     FitbitWebApiClient,
     FitbitWebApiProvider,
-    { provide: FITBIT_PROVIDER, inject: [FitbitConfig, FitbitWebApiProvider], useFactory: selectFitbitProvider },
+    GoogleHealthClient,
+    GoogleHealthProvider,
+    { provide: FITBIT_PROVIDER, inject: [FitbitConfig, FitbitWebApiProvider, GoogleHealthProvider], useFactory: selectFitbitProvider },
     TokenCipher,
     UserLinkStore,
     TokenRefresher,

@@ -7,6 +7,7 @@ import { FitbitJobsProducer } from '../subscriptions/fitbit-jobs.producer.js';
 import { AnonymousUserFilter } from './anonymous-user.filter.js';
 import { DEFAULT_ERROR_PAGE } from './error-page.js';
 import { AUTHORIZATION_PROPERTY, FitbitAuthorizeGuard, FitbitCallbackGuard, type RequestWithAuthorization } from './fitbit-oauth.guards.js';
+import { grantCovers } from './granted-scopes.js';
 import { moduleRoute } from './module-route.js';
 import { safeNextPath } from './safe-next-path.js';
 import { SignedInGuard } from './signed-in.guard.js';
@@ -44,10 +45,13 @@ export class FitbitAuthController {
     const providerUserId = grant.providerUserId ?? identity.providerUserId;
     if (!providerUserId) return this.toErrorPage(req, res, 'the provider named no user for the token');
 
-    const linkedElsewhere = (await this.links.findByProviderUser(this.provider.name, providerUserId)).some(
-      (link) => link.userId !== userId,
-    );
-    if (linkedElsewhere) return this.toErrorPage(req, res, `account ${providerUserId} is linked to another user`);
+    const sameAccount = [
+      ...(await this.links.findByProviderUser(this.provider.name, providerUserId)),
+      ...(identity.legacyUserId ? await this.links.findByProviderUser('fitbit', identity.legacyUserId) : []),
+    ];
+    if (sameAccount.some((link) => link.userId !== userId)) {
+      return this.toErrorPage(req, res, `account ${providerUserId} is linked to another user`);
+    }
 
     await this.links.save({
       userId,
@@ -57,7 +61,12 @@ export class FitbitAuthController {
       timeZone: identity.timeZone,
       tokens: grant,
     });
-    if (this.jobs) await this.jobs.queueConnect(providerUserId);
+    const granted = { scopes: grant.scopes.join(' ') };
+    const skipped = this.config.subscribedTypes.filter((type) => !grantCovers(granted, this.provider, type));
+    if (skipped.length > 0) this.tellPartialConsent(req, skipped.length);
+    if (this.jobs) {
+      await this.jobs.queueConnect(providerUserId, this.config.subscribedTypes.filter((type) => grantCovers(granted, this.provider, type)));
+    }
     const next = (req.authInfo as { state?: { next?: string | null } } | undefined)?.state?.next;
     res.redirect(safeNextPath(next) ?? this.config.loginRedirect);
   }
@@ -84,6 +93,13 @@ export class FitbitAuthController {
       await this.links.deleteById(link.id);
     }
     res.redirect(safeNextPath(next) ?? this.config.logoutRedirect);
+  }
+
+  private tellPartialConsent(req: RequestWithAuthorization, skipped: number): void {
+    const text = `Fitbit shared only part of your data: ${skipped} data type${skipped === 1 ? '' : 's'} will not be available. Connect again to share everything.`;
+    this.logger.log(`User ${this.users.of(req)?.id} granted part of the scopes; ${skipped} types skipped`);
+    const flash = (req as unknown as { flash?: (level: string, text: string) => void }).flash;
+    if (typeof flash === 'function') flash.call(req, 'warning', text);
   }
 
   private toErrorPage(req: Request, res: Response, reason?: string): void {

@@ -1,7 +1,13 @@
 import type { QueueOptions } from 'bull';
 import type { FitbitProviderName } from '../data/entities/user-fitbit.entity.js';
 import type { TimeSeriesCategoryName, TimeSeriesTypeKey } from '../data/time-series-data-types.js';
-import type { FitbitEndpoints, RequestLike } from './fitbit-module-options.interface.js';
+import type { GoogleHealthOptions, RequestLike, ResolvedEndpoints } from './fitbit-module-options.interface.js';
+
+export type ResolvedGoogleHealthOptions = Required<Omit<GoogleHealthOptions, 'projectNumber' | 'webhookAuthorization' | 'projectAccessToken'>> & {
+  projectNumber: string | null;
+  webhookAuthorization: string | null;
+  projectAccessToken: (() => Promise<string>) | null;
+};
 
 export interface FitbitUserResolver {
   fromRequest(req: RequestLike): unknown;
@@ -14,7 +20,7 @@ export class FitbitConfig {
   readonly clientId!: string;
   readonly clientSecret!: string;
   readonly provider!: FitbitProviderName;
-  readonly endpoints!: Required<FitbitEndpoints>;
+  readonly endpoints!: ResolvedEndpoints;
   readonly scopes!: string[];
   readonly callbackUrl!: string | null;
   readonly verificationCode!: string | null;
@@ -36,6 +42,7 @@ export class FitbitConfig {
   readonly requestTimeoutMs!: number;
   readonly rawBodyProperty!: string;
   readonly routePrefix!: string;
+  readonly googleHealth!: ResolvedGoogleHealthOptions;
 
   constructor(values: Omit<FitbitConfig, 'subscribedTypesOf'>) {
     Object.assign(this, values);

@@ -10,6 +10,26 @@ export interface FitbitEndpoints {
   revokeUrl?: string;
   /** Base of the data API (`https://api.fitbit.com` or `https://health.googleapis.com/v4`). */
   apiUrl?: string;
+  /** Google Health only: the public keyset that signs webhook notifications. */
+  keysetUrl?: string;
+}
+
+export type ResolvedEndpoints = Required<Omit<FitbitEndpoints, 'keysetUrl'>> & { keysetUrl: string | null };
+
+/** Settings of the `google-health` provider. */
+export interface GoogleHealthOptions {
+  /** The Cloud project number that owns the subscriber. */
+  projectNumber?: string;
+  /** The full `Authorization` header value Google sends with every webhook call (the subscriber's endpointAuthorization secret). */
+  webhookAuthorization?: string;
+  /** AUTOMATIC (default): the subscriber covers every user; MANUAL: one subscription per user through project credentials. */
+  subscriptionCreatePolicy?: 'AUTOMATIC' | 'MANUAL';
+  /** Data source family read for the seed's `tracker/` types. Default `google-wearables`. */
+  trackerDataSourceFamily?: string;
+  /** Project credentials for MANUAL subscriptions: an access token, or a function that returns a fresh one. */
+  projectAccessToken?: string | (() => string | Promise<string>);
+  /** Minutes between polls of the types Google sends no webhooks for (active minutes, energy burned). Default 60. */
+  pollIntervalMinutes?: number;
 }
 
 /** How the module finds the signed-in app user on a request. */
@@ -34,6 +54,8 @@ export interface FitbitModuleOptions {
   /** Which upstream API serves the data. */
   provider?: FitbitProviderName;
   endpoints?: FitbitEndpoints;
+  /** Settings only the `google-health` provider reads. */
+  googleHealth?: GoogleHealthOptions;
   /** Scopes requested at authorize; default: the provider's scopes for all 36 types and the profile. */
   scopes?: string[];
   /** Absolute URL of the `complete/` route as registered at the provider; default: derived from the request. */

@@ -1,12 +1,14 @@
 import type { FitbitProviderName } from '../data/entities/user-fitbit.entity.js';
 import { DEFAULT_PROVIDER, PROVIDER_DEFAULTS } from '../providers/provider-defaults.js';
-import { FitbitConfig, type FitbitUserResolver } from './fitbit-config.js';
+import { FitbitConfig, type FitbitUserResolver, type ResolvedGoogleHealthOptions } from './fitbit-config.js';
 import { FitbitConfigurationError } from './fitbit-configuration.error.js';
 import type {
   FitbitEndpoints,
   FitbitModuleExtras,
   FitbitModuleOptions,
   FitbitUserAccessors,
+  GoogleHealthOptions,
+  ResolvedEndpoints,
 } from './fitbit-module-options.interface.js';
 import { resolveSubscriptions } from './subscriptions.validator.js';
 
@@ -49,14 +51,11 @@ function resolveProvider(options: FitbitModuleOptions): FitbitProviderName {
   if (!Object.prototype.hasOwnProperty.call(PROVIDER_DEFAULTS, provider)) {
     throw new FitbitConfigurationError('provider', `must be one of ${Object.keys(PROVIDER_DEFAULTS).join(', ')}, got "${provider}"`);
   }
-  if (!PROVIDER_DEFAULTS[provider]) {
-    throw new FitbitConfigurationError('provider', `"${provider}" is not available in this version`);
-  }
   return provider;
 }
 
-function resolveEndpoints(provider: FitbitProviderName, given: FitbitEndpoints | undefined): Required<FitbitEndpoints> {
-  const endpoints = { ...PROVIDER_DEFAULTS[provider]!.endpoints };
+function resolveEndpoints(provider: FitbitProviderName, given: FitbitEndpoints | undefined): ResolvedEndpoints {
+  const endpoints = { ...PROVIDER_DEFAULTS[provider].endpoints };
   for (const [name, value] of Object.entries(given ?? {}) as [keyof FitbitEndpoints, string | undefined][]) {
     if (value === undefined) continue;
     if (!(name in endpoints)) throw new FitbitConfigurationError(`endpoints.${name}`, 'is not a known endpoint');
@@ -111,7 +110,7 @@ export function resolveFitbitConfig(options: FitbitModuleOptions, extras: Fitbit
   if (subscribe && (options.queue === undefined || options.queue === null)) {
     throw new FitbitConfigurationError('queue', 'is required when "subscribe" is on: give the Bull queue options with the Redis connection');
   }
-  const scopes = options.scopes ?? PROVIDER_DEFAULTS[provider]!.scopes;
+  const scopes = options.scopes ?? PROVIDER_DEFAULTS[provider].scopes;
   if (!Array.isArray(scopes) || scopes.length === 0 || scopes.some((scope) => typeof scope !== 'string' || scope === '')) {
     throw new FitbitConfigurationError('scopes', 'must be a non-empty list of scope names');
   }
@@ -154,5 +153,39 @@ export function resolveFitbitConfig(options: FitbitModuleOptions, extras: Fitbit
     requestTimeoutMs,
     rawBodyProperty: optionalText(options, 'rawBodyProperty') ?? 'rawBody',
     routePrefix,
+    googleHealth: resolveGoogleHealth(provider, subscribe, options.googleHealth),
   });
+}
+
+function resolveGoogleHealth(provider: FitbitProviderName, subscribe: boolean, given: GoogleHealthOptions = {}): ResolvedGoogleHealthOptions {
+  const option = (name: keyof GoogleHealthOptions) => `googleHealth.${name}`;
+  const policy = given.subscriptionCreatePolicy ?? 'AUTOMATIC';
+  if (policy !== 'AUTOMATIC' && policy !== 'MANUAL') {
+    throw new FitbitConfigurationError(option('subscriptionCreatePolicy'), `must be AUTOMATIC or MANUAL, got ${JSON.stringify(policy)}`);
+  }
+  const pollIntervalMinutes = given.pollIntervalMinutes ?? 60;
+  if (typeof pollIntervalMinutes !== 'number' || !(pollIntervalMinutes > 0)) {
+    throw new FitbitConfigurationError(option('pollIntervalMinutes'), 'must be a number of minutes > 0');
+  }
+  const token = given.projectAccessToken;
+  const resolved: ResolvedGoogleHealthOptions = {
+    projectNumber: given.projectNumber ?? null,
+    webhookAuthorization: given.webhookAuthorization ?? null,
+    subscriptionCreatePolicy: policy,
+    trackerDataSourceFamily: given.trackerDataSourceFamily ?? 'google-wearables',
+    projectAccessToken: token === undefined ? null : typeof token === 'function' ? async () => token() : async () => token,
+    pollIntervalMinutes,
+  };
+  if (provider === 'google-health' && subscribe) {
+    if (!resolved.webhookAuthorization) {
+      throw new FitbitConfigurationError(option('webhookAuthorization'), 'is required with the google-health provider and "subscribe": the Authorization value Google sends with each notification');
+    }
+    if (policy === 'MANUAL' && (!resolved.projectNumber || !resolved.projectAccessToken)) {
+      throw new FitbitConfigurationError(
+        resolved.projectNumber ? option('projectAccessToken') : option('projectNumber'),
+        'is required when googleHealth.subscriptionCreatePolicy is MANUAL',
+      );
+    }
+  }
+  return resolved;
 }

@@ -36,8 +36,10 @@ export class FitbitDataController {
     return this.answer(req, 'activities', 'steps', query);
   }
 
+  /** django's `require_GET`: 405 with `Allow: GET` (RFC 9110 requires the header on a 405). */
   @All(['get_data/:category/*resource', 'get_steps'])
   @HttpCode(405)
+  @Header('Allow', 'GET')
   otherMethods(): never {
     throw new MethodNotAllowedException();
   }
@@ -49,9 +51,10 @@ export class FitbitDataController {
     const user = this.users.of(req);
     if (!user) return dataResponse(DataStatus.notSignedIn);
     const link = await this.links.findByUser(user.id);
-    if (!this.config.subscribe && !link) return dataResponse(DataStatus.notIntegrated);
+    const currentLink = link?.provider === this.config.provider ? link : null;
+    if (!this.config.subscribe && !currentLink) return dataResponse(DataStatus.notIntegrated);
     const parsed = parseTimeSeriesQuery(query);
     if (!parsed) return dataResponse(DataStatus.badInput);
-    return this.config.subscribe ? this.reader.stored(user.id, link, type, parsed) : this.reader.live(link!, type, parsed);
+    return this.config.subscribe ? this.reader.stored(user.id, link, type, parsed) : this.reader.live(currentLink!, type, parsed);
   }
 }

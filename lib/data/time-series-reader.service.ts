@@ -1,12 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AuthorizedCalls } from '../auth/authorized-calls.js';
+import { grantCovers } from '../auth/granted-scopes.js';
 import { UserLinkStore } from '../auth/user-link.store.js';
 import type { UserFitbit } from './entities/user-fitbit.entity.js';
 import { FITBIT_PROVIDER } from '../fitbit.constants.js';
 import type { FitbitProvider } from '../providers/fitbit-provider.interface.js';
-import { todayIn } from './calendar.js';
+import { addDays, daysBetween, todayIn } from './calendar.js';
 import { DataStatus, dataResponse, type DataResponse } from './data-response.js';
-import { periodStart } from './periods.js';
+import { periodStart, type Period } from './periods.js';
 import { dataStatusOf, isMissingAltimeter } from './provider-error-status.js';
 import type { TimeSeriesTypeKey } from './time-series-data-types.js';
 import { TimeSeriesDataStore } from './time-series-data.store.js';
@@ -25,10 +26,10 @@ export class TimeSeriesReader {
   ) {}
 
   async live(link: UserFitbit, type: TimeSeriesTypeKey, query: TimeSeriesQuery): Promise<DataResponse> {
-    if (!this.provider.supportsType(type)) return dataResponse(DataStatus.ok);
+    if (!this.provider.supportsType(type) || !grantCovers(link, this.provider, type)) return dataResponse(DataStatus.ok);
     const dailyQuery =
       query.kind === 'period'
-        ? { period: query.period, baseDate: query.baseDate ?? todayIn(link.timeZone) }
+        ? { period: query.period, baseDate: liveBaseDate(query.period, query.baseDate, link.timeZone) }
         : { start: query.start, end: query.end };
     try {
       const values = await this.calls.run(link, (token) => this.provider.fetchDailyValues(token, type, dailyQuery));
@@ -55,4 +56,18 @@ export class TimeSeriesReader {
     }
     return dataResponse(DataStatus.ok, await this.store.read(userId, type, start, end));
   }
+}
+
+/**
+ * The base date sent to the provider. Fitbit has no data after the user's today, so `max` with a
+ * base date in the future is the same as `max` up to tomorrow — but where the provider has to
+ * fetch `max` in ranges (activity and food data), a far-future base date would cost one call per
+ * 1095 days up to it. Tomorrow, not today, so a provider clock slightly ahead of ours loses nothing.
+ */
+function liveBaseDate(period: Period, baseDate: string | null, timeZone: string | null): string {
+  const today = todayIn(timeZone);
+  if (baseDate === null) return today;
+  if (period !== 'max') return baseDate;
+  const latest = addDays(today, 1);
+  return daysBetween(latest, baseDate) > 0 ? latest : baseDate;
 }

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { from, type Observable, switchMap } from 'rxjs';
 import { FitbitConfig } from '../config/fitbit-config.js';
 import type { RequestLike } from '../config/fitbit-module-options.interface.js';
-import { FitbitService } from './fitbit.service.js';
+import { FitbitService, RECONNECT_MESSAGE } from './fitbit.service.js';
 import {
   FITBIT_INTEGRATED_LOCAL,
   FITBIT_INTEGRATION_WARNING,
@@ -51,11 +51,12 @@ export class FitbitIntegrationWarningInterceptor implements NestInterceptor {
   }
 
   private async annotate(req: RequestLike, res: RequestLike, message: FitbitIntegrationMessage | undefined): Promise<void> {
-    const integrated = await this.fitbit.isIntegratedRequest(req);
+    const status = await this.fitbit.linkStatusOfRequest(req);
+    const integrated = status === 'linked';
     const locals: Record<string, unknown> = (res.locals ??= {});
     locals[FITBIT_INTEGRATED_LOCAL] = integrated;
     if (integrated) return;
-    const chosen = message ?? this.config.decoratorMessage;
+    const chosen = status === 'needs-reconnect' ? RECONNECT_MESSAGE : (message ?? this.config.decoratorMessage);
     const text = String(typeof chosen === 'function' ? chosen(req) : chosen);
     if (typeof req.flash === 'function') req.flash(FITBIT_WARNING_LEVEL, text);
     const entry: FitbitPageMessage = { level: FITBIT_WARNING_LEVEL, text };

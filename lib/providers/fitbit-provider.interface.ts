@@ -1,4 +1,5 @@
 import type { FitbitProviderName } from '../data/entities/user-fitbit.entity.js';
+import type { Period } from '../data/periods.js';
 import type { TimeSeriesTypeKey } from '../data/time-series-data-types.js';
 
 export interface TokenSet {
@@ -34,7 +35,15 @@ export interface DateRange {
   end: string;
 }
 
-export type DailyQuery = { period: string; baseDate: string } | DateRange;
+export type DailyQuery = { period: Period; baseDate: string } | DateRange;
+
+export interface SubscribeRequest {
+  accessToken: string;
+  providerUserId: string;
+  /** Our name for the subscription: the app user id. */
+  subscriptionId: string;
+  subscriberId: string | null;
+}
 
 export interface IncomingNotificationRequest {
   method: string;
@@ -71,6 +80,10 @@ export interface FitbitProvider {
 
   /** Whether this provider can serve the type at all (Fitbit no longer serves `activeScore`). */
   supportsType(type: TimeSeriesTypeKey): boolean;
+  /** The scope a grant needs for the type; users may leave scopes out at consent. */
+  scopeFor(type: TimeSeriesTypeKey): string;
+  /** Types the provider sends no change notifications for: kept fresh by polling. */
+  typesWithoutNotifications(): TimeSeriesTypeKey[];
   /** The longest inclusive range one call may ask for this type. */
   maxRangeDays(type: TimeSeriesTypeKey): number;
   /** The first local date the user can have data for (used for `max` and history import). */
@@ -78,7 +91,7 @@ export interface FitbitProvider {
   /** Daily values oldest first; a period query is answered the way the provider counts periods. */
   fetchDailyValues(accessToken: string, type: TimeSeriesTypeKey, query: DailyQuery): Promise<DailyValue[]>;
 
-  subscribe(accessToken: string, subscriptionId: string, subscriberId: string | null): Promise<void>;
+  subscribe(request: SubscribeRequest): Promise<void>;
   /** Deletes every subscription of the token's user; returns how many were removed. */
   unsubscribe(accessToken: string, providerUserId: string): Promise<number>;
 

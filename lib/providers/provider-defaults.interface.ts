@@ -1,6 +1,6 @@
-import type { FitbitEndpoints } from '../config/fitbit-module-options.interface.js';
+import type { ResolvedEndpoints } from '../config/fitbit-module-options.interface.js';
 
 export interface ProviderDefaults {
-  endpoints: Required<FitbitEndpoints>;
+  endpoints: ResolvedEndpoints;
   scopes: string[];
 }

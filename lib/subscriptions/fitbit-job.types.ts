@@ -3,6 +3,8 @@ import type { TimeSeriesCategoryName } from '../data/time-series-data-types.js';
 export const SUBSCRIBE_JOB = 'subscribe';
 export const UNSUBSCRIBE_JOB = 'unsubscribe';
 export const TIME_SERIES_JOB = 'get_time_series_data';
+/** Repeating: queues fetches of recent days for the types the provider sends no notifications for. */
+export const POLL_JOB = 'poll_time_series';
 
 export interface SubscribeJobData {
   providerUserId: string;

@@ -11,6 +11,7 @@ import { FITBIT_PROVIDER, FITBIT_QUEUE } from '../fitbit.constants.js';
 import type { FitbitProvider } from '../providers/fitbit-provider.interface.js';
 import { ProviderRateLimitError, ProviderUnauthorizedError } from '../providers/provider-errors.js';
 import {
+  POLL_JOB,
   SUBSCRIBE_JOB,
   TIME_SERIES_JOB,
   UNSUBSCRIBE_JOB,
@@ -18,21 +19,29 @@ import {
   type TimeSeriesJobData,
   type UnsubscribeJobData,
 } from './fitbit-job.types.js';
+import { FAIL_ONCE } from './fitbit-jobs.producer.js';
 import { RedisJobLock } from './redis-job-lock.js';
 import { retryDelayMs, isTransient, MAX_RETRIES } from './retry-policy.js';
 import { TimeSeriesImporter } from './time-series-importer.service.js';
+import { TimeSeriesPoller } from './time-series-poller.js';
 
 const LOCK_TTL_MS = 5 * 60_000;
-const LOCK_BUSY_DELAY_MS = 30_000;
 const FETCH_MARK_TTL_MS = 24 * 3_600_000;
 
-export type TimeSeriesOutcome = 'stored' | 'no-device' | 'coalesced' | 'locked' | 'retry-scheduled';
+/**
+ * stored / no-device (400 on floors or elevation) / unsupported (never asked: a type the provider
+ * retired) / coalesced (a fetch that started after this change completed already) / locked (another
+ * job is fetching this; the change was handed to it) / retry-scheduled (429 or transient error).
+ */
+export type TimeSeriesOutcome = 'stored' | 'no-device' | 'unsupported' | 'coalesced' | 'locked' | 'retry-scheduled';
 
 /** The Celery tasks of django-fitbit as Bull processors. Failures are final unless said otherwise. */
 @Processor(FITBIT_QUEUE)
 export class FitbitJobsProcessor {
   private readonly logger = new Logger('FitbitJobs');
   private readonly lock: RedisJobLock;
+  /** The jitter of the retry back-off; replaceable in tests. */
+  random: () => number = Math.random;
 
   constructor(
     @InjectQueue(FITBIT_QUEUE) private readonly queue: Queue,
@@ -42,6 +51,7 @@ export class FitbitJobsProcessor {
     private readonly refresher: TokenRefresher,
     private readonly cipher: TokenCipher,
     private readonly importer: TimeSeriesImporter,
+    private readonly poller: TimeSeriesPoller,
   ) {
     this.lock = new RedisJobLock(queue.client, queue.toKey('fitbit'));
   }
@@ -50,7 +60,9 @@ export class FitbitJobsProcessor {
   async subscribe(job: Job<SubscribeJobData>): Promise<number> {
     const links = await this.links.findByProviderUser(this.provider.name, job.data.providerUserId);
     for (const link of links) {
-      await this.calls.run(link, (token) => this.provider.subscribe(token, link.userId, job.data.subscriberId));
+      await this.calls.run(link, (accessToken) =>
+        this.provider.subscribe({ accessToken, providerUserId: link.providerUserId, subscriptionId: link.userId, subscriberId: job.data.subscriberId }),
+      );
     }
     return links.length;
   }
@@ -79,36 +91,60 @@ export class FitbitJobsProcessor {
     return removed;
   }
 
+  /**
+   * get_time_series_data. Coalescing happens here, at processing time: a job whose change is already
+   * covered by a completed fetch that started after it was queued does nothing; a job that finds the
+   * lock held hands its change to the holder, who queues one follow-up fetch when it releases, unless
+   * its own fetch started after that change. No change is dropped and no duplicate fetch is made.
+   */
   @Process({ name: TIME_SERIES_JOB, concurrency: 4 })
   async timeSeries(job: Job<TimeSeriesJobData>): Promise<TimeSeriesOutcome> {
     const { providerUserId, category, resource, date } = job.data;
     if (!isKnownTimeSeriesType(category, resource)) throw new Error(`Unknown data type ${category}/${resource}`);
     const type = { category, resource };
+    if (!this.provider.supportsType(type)) return 'unsupported';
     const lockName = `${providerUserId}:${timeSeriesPath(type)}:${date ?? 'ALL'}`;
+    const owner = String(job.id);
     const queuedAt = job.data.queuedAt ?? job.timestamp;
+    const attempt = job.data.attempt ?? 0;
 
-    const lastFetch = await this.lock.lastFetchStarted(lockName);
-    if (lastFetch !== null && lastFetch >= queuedAt) return 'coalesced';
-    if (!(await this.lock.acquire(lockName, String(job.id), LOCK_TTL_MS))) {
-      await this.requeue(job, LOCK_BUSY_DELAY_MS, queuedAt, job.data.attempt ?? 0);
-      return 'locked';
-    }
+    const claim = await this.lock.acquire(lockName, owner, LOCK_TTL_MS, queuedAt);
+    if (claim === 'already-fetched') return 'coalesced';
+    if (claim === 'handed-over') return 'locked';
+
+    const startedAt = Date.now();
+    let outcome: TimeSeriesOutcome | null = null;
+    let failure: unknown = null;
+    let retryInMs: number | null = null;
+    let pending: number | null;
     try {
-      await this.lock.markFetchStarted(lockName, Date.now(), FETCH_MARK_TTL_MS);
-      if (!this.provider.supportsType(type)) return 'no-device';
-      await this.importer.import(providerUserId, type, date);
-      return 'stored';
-    } catch (error) {
-      if (isMissingAltimeter(error, resource)) return 'no-device';
-      const attempt = job.data.attempt ?? 0;
-      if ((error instanceof ProviderRateLimitError || isTransient(error)) && attempt < MAX_RETRIES) {
-        await this.requeue(job, retryDelayMs(error, attempt), 0, attempt + 1);
-        return 'retry-scheduled';
+      try {
+        await this.importer.import(providerUserId, type, date);
+        outcome = 'stored';
+      } catch (error) {
+        if (isMissingAltimeter(error, resource)) outcome = 'no-device';
+        else if ((error instanceof ProviderRateLimitError || isTransient(error)) && attempt < MAX_RETRIES) {
+          retryInMs = retryDelayMs(error, attempt, this.random);
+          this.logger.warn(`Job ${job.name} ${lockName}: ${(error as Error).message}; retry ${attempt + 1} in ${retryInMs} ms`);
+        } else failure = error;
       }
-      throw error;
+      if (outcome !== null) await this.lock.markFetched(lockName, startedAt, FETCH_MARK_TTL_MS);
     } finally {
-      await this.lock.release(lockName, String(job.id));
+      pending = await this.lock.release(lockName, owner);
     }
+
+    if (retryInMs !== null) {
+      await this.requeue(job.data, retryInMs, Math.max(queuedAt, pending ?? 0), attempt + 1);
+      return 'retry-scheduled';
+    }
+    if (pending !== null && !(outcome !== null && startedAt > pending)) await this.requeue(job.data, 0, pending, 0);
+    if (outcome === null) throw failure;
+    return outcome;
+  }
+
+  @Process(POLL_JOB)
+  poll(): Promise<number> {
+    return this.poller.poll();
   }
 
   @OnQueueFailed()
@@ -116,8 +152,9 @@ export class FitbitJobsProcessor {
     this.logger.warn(`Job ${job.name} ${JSON.stringify(job.data)} failed: ${error.message}`);
   }
 
-  private async requeue(job: Job<TimeSeriesJobData>, delay: number, queuedAt: number, attempt: number): Promise<void> {
-    const data: TimeSeriesJobData = { ...job.data, queuedAt, attempt };
-    await this.queue.add(TIME_SERIES_JOB, data, { ...job.opts, jobId: undefined, delay, attempts: 1 });
+  /** A new job (fresh timestamp, so `delay` counts from now) carrying the change's `queuedAt`. */
+  private async requeue(data: TimeSeriesJobData, delay: number, queuedAt: number, attempt: number): Promise<void> {
+    const next: TimeSeriesJobData = { ...data, queuedAt, attempt };
+    await this.queue.add(TIME_SERIES_JOB, next, { ...FAIL_ONCE, delay });
   }
 }

@@ -18,7 +18,8 @@ export const SUBSCRIPTION_CHANGE_DELAY_MS = 5_000;
 const QUEUE_TIMEOUT_MS = 2_000;
 
 export class QueueUnavailableError extends Error {}
-const FAIL_ONCE: JobOptions = { attempts: 1, removeOnComplete: true, removeOnFail: 1000 };
+/** The module's jobs fail once and for all; retries are new jobs (see the processor). */
+export const FAIL_ONCE: JobOptions = { attempts: 1, removeOnComplete: true, removeOnFail: 1000 };
 
 type NamedJob = { name: string; data: unknown; opts: JobOptions };
 
@@ -31,15 +32,19 @@ export class FitbitJobsProducer {
   ) {}
 
   /** After connecting: subscribe in 5 s, then one history job per subscribed type, spaced out. */
-  async queueConnect(providerUserId: string): Promise<void> {
+  async queueConnect(providerUserId: string, types: TimeSeriesTypeKey[] = this.config.subscribedTypes): Promise<void> {
     const subscribe: SubscribeJobData = { providerUserId, subscriberId: this.config.subscriberId };
     await this.addAll([
       { name: SUBSCRIBE_JOB, data: subscribe, opts: { ...FAIL_ONCE, delay: SUBSCRIPTION_CHANGE_DELAY_MS } },
-      ...this.timeSeriesJobs(providerUserId, this.config.subscribedTypes, null, this.config.historicalInitDelayMs),
+      ...this.timeSeriesJobs(providerUserId, types, null, this.config.historicalInitDelayMs),
     ]);
   }
 
   async queueDisconnect(link: UserFitbit, revoke: boolean): Promise<void> {
+    await this.addAll([this.unsubscribeJob(link, revoke, SUBSCRIPTION_CHANGE_DELAY_MS)]);
+  }
+
+  private unsubscribeJob(link: UserFitbit, revoke: boolean, delay: number): NamedJob {
     const data: UnsubscribeJobData = {
       providerUserId: link.providerUserId,
       accessToken: link.accessToken,
@@ -47,12 +52,22 @@ export class FitbitJobsProducer {
       expiresAt: link.expiresAt,
       revoke,
     };
-    await this.addAll([{ name: UNSUBSCRIBE_JOB, data, opts: { ...FAIL_ONCE, delay: SUBSCRIPTION_CHANGE_DELAY_MS } }]);
+    return { name: UNSUBSCRIBE_JOB, data, opts: { ...FAIL_ONCE, delay } };
   }
 
-  /** Jobs for changed days: per type of the category, in configured order, `i × betweenDelay` apart. */
-  async queueUpdates(updates: { providerUserId: string; types: TimeSeriesTypeKey[]; date: string }[]): Promise<void> {
-    await this.addAll(updates.flatMap((update) => this.timeSeriesJobs(update.providerUserId, update.types, update.date, 0)));
+  /**
+   * Jobs for changed days: per type of the category, in configured order, `i × betweenDelay` apart;
+   * plus, in the same round trip, an `unsubscribe` (no revoke: the grant is gone already) for every
+   * link a `userRevokedAccess`/`deleteUser` notification removes.
+   */
+  async queueUpdates(
+    updates: { providerUserId: string; types: TimeSeriesTypeKey[]; date: string }[],
+    removedLinks: readonly UserFitbit[] = [],
+  ): Promise<void> {
+    await this.addAll([
+      ...updates.flatMap((update) => this.timeSeriesJobs(update.providerUserId, update.types, update.date, 0)),
+      ...removedLinks.map((link) => this.unsubscribeJob(link, false, 0)),
+    ]);
   }
 
   private timeSeriesJobs(providerUserId: string, types: TimeSeriesTypeKey[], date: string | null, firstDelayMs: number): NamedJob[] {
@@ -63,18 +78,25 @@ export class FitbitJobsProducer {
   }
 
   /**
-   * One MULTI round trip, so a batch is queued whole or not at all. With Redis unreachable it
-   * fails at once (or after QUEUE_TIMEOUT_MS) instead of waiting in ioredis' offline queue.
+   * One MULTI round trip, so a batch is queued whole or not at all. With Redis known to be down it
+   * fails at once; a client still connecting gets QUEUE_TIMEOUT_MS, never more (ioredis would
+   * otherwise hold the commands in its offline queue for as long as Redis stays away). Every
+   * failure comes out as QueueUnavailableError, so callers have one thing to handle.
    */
   private async addAll(jobs: NamedJob[]): Promise<void> {
     if (jobs.length === 0) return;
-    if (this.queue.client.status !== 'ready') throw new QueueUnavailableError(`Redis is ${this.queue.client.status}`);
+    const status = this.queue.client.status;
+    if (status === 'reconnecting' || status === 'close' || status === 'end') throw new QueueUnavailableError(`Redis is ${status}`);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new QueueUnavailableError(`no answer from Redis within ${QUEUE_TIMEOUT_MS} ms`)), QUEUE_TIMEOUT_MS);
     });
+    const queuedAt = Date.now();
     try {
-      await Promise.race([this.queue.addBulk(jobs.map((job) => ({ ...job, data: { ...(job.data as object), queuedAt: Date.now() } }))), timeout]);
+      await Promise.race([this.queue.addBulk(jobs.map((job) => ({ ...job, data: { ...(job.data as object), queuedAt } }))), timeout]);
+    } catch (error) {
+      if (error instanceof QueueUnavailableError) throw error;
+      throw new QueueUnavailableError(`queueing failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     } finally {
       clearTimeout(timer);
     }

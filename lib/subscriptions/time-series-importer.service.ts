@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AuthorizedCalls } from '../auth/authorized-calls.js';
+import { grantCovers } from '../auth/granted-scopes.js';
 import { UserLinkStore } from '../auth/user-link.store.js';
 import { splitRange, todayIn } from '../data/calendar.js';
 import type { UserFitbit } from '../data/entities/user-fitbit.entity.js';
@@ -22,6 +23,7 @@ export class TimeSeriesImporter {
   async import(providerUserId: string, type: TimeSeriesTypeKey, date: string | null): Promise<number> {
     let written = 0;
     for (const link of await this.links.findByProviderUser(this.provider.name, providerUserId)) {
+      if (!grantCovers(link, this.provider, type)) continue;
       written += date === null ? await this.importHistory(link, type) : await this.importRange(link, type, date, date);
     }
     return written;

@@ -6,6 +6,7 @@ export const FITBIT_WEB_API_DEFAULTS: ProviderDefaults = {
     tokenUrl: 'https://api.fitbit.com/oauth2/token',
     revokeUrl: 'https://api.fitbit.com/oauth2/revoke',
     apiUrl: 'https://api.fitbit.com',
+    keysetUrl: null,
   },
   scopes: ['activity', 'nutrition', 'profile', 'settings', 'sleep', 'weight'],
 };

@@ -11,6 +11,7 @@ import type {
   IncomingNotificationRequest,
   ProviderIdentity,
   ProviderNotification,
+  SubscribeRequest,
   TokenGrant,
   VerificationAnswer,
 } from '../fitbit-provider.interface.js';
@@ -20,6 +21,12 @@ import { parseFitbitNotifications } from './fitbit-notifications.js';
 
 const MAX_RANGE_DAYS = 1095;
 const PATHS_WITHOUT_MAX = new Set(['activities', 'foods']);
+const CATEGORY_SCOPES: Record<TimeSeriesTypeKey['category'], string> = {
+  activities: 'activity',
+  body: 'weight',
+  foods: 'nutrition',
+  sleep: 'sleep',
+};
 
 interface FitbitProfile {
   user?: { encodedId?: string; timezone?: string; memberSince?: string };
@@ -94,7 +101,15 @@ export class FitbitWebApiProvider implements FitbitProvider {
     return this.fetchRange(accessToken, type, query);
   }
 
-  async subscribe(accessToken: string, subscriptionId: string, subscriberId: string | null): Promise<void> {
+  scopeFor(type: TimeSeriesTypeKey): string {
+    return CATEGORY_SCOPES[type.category];
+  }
+
+  typesWithoutNotifications(): TimeSeriesTypeKey[] {
+    return [];
+  }
+
+  async subscribe({ accessToken, subscriptionId, subscriberId }: SubscribeRequest): Promise<void> {
     await this.client.api(
       'POST',
       `/1/user/-/apiSubscriptions/${encodeURIComponent(subscriptionId)}.json`,

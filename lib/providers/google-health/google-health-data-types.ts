@@ -1,0 +1,153 @@
+import { timeSeriesPath, type TimeSeriesTypeKey } from '../../data/time-series-data-types.js';
+import { GOOGLE_HEALTH_SCOPES } from './google-health.defaults.js';
+
+/** One daily bucket of `dailyRollUp`, or one listed data point. */
+export type GooglePoint = Record<string, any>;
+
+/**
+ * How one seed type is read from the Google Health API, and how its value is converted to the
+ * unit the legacy Fitbit API used (so stored rows mean the same whichever provider wrote them).
+ */
+export interface GoogleTypeMapping {
+  /** Google's data type id. */
+  dataType: string;
+  /** `rollup`: dailyRollUp buckets; `list`: daily points; `sleep`: sleep sessions; `bmi`: weight and height. */
+  read: 'rollup' | 'list' | 'sleep' | 'bmi';
+  /** The value of one bucket or point in legacy units, or null when it carries none. */
+  value: (point: GooglePoint) => number | string | null;
+  /** Read from the wearables data source family (the seed's `tracker/` types). */
+  tracker: boolean;
+  scope: string;
+  /** Longest inclusive range of one call. */
+  maxDays: number;
+  /** Google sends webhooks for it; otherwise it is polled. */
+  notifies: boolean;
+}
+
+const num = (value: unknown): number | null => {
+  const parsed = typeof value === 'number' ? value : typeof value === 'string' && value !== '' ? Number(value) : NaN;
+  return Number.isFinite(parsed) ? parsed : null;
+};
+const scaled = (value: unknown, divisor: number): number | null => {
+  const parsed = num(value);
+  return parsed === null ? null : parsed / divisor;
+};
+const seconds = (duration: unknown): number | null => (typeof duration === 'string' ? num(duration.replace(/s$/, '')) : null);
+const activeMinutes = (level: string) => (point: GooglePoint) =>
+  num(
+    (point.activeMinutes?.activeMinutesRollupByActivityLevel as { activityLevel?: string; activeMinutesSum?: unknown }[] | undefined)?.find(
+      (entry) => entry.activityLevel === level,
+    )?.activeMinutesSum ?? 0,
+  );
+
+type Base = Omit<GoogleTypeMapping, 'tracker'>;
+const activity = (dataType: string, value: GoogleTypeMapping['value'], options: Partial<Base> = {}): Base => ({
+  dataType,
+  read: 'rollup',
+  value,
+  scope: GOOGLE_HEALTH_SCOPES.activity,
+  maxDays: 90,
+  notifies: true,
+  ...options,
+});
+
+/** Activity resources that exist with and without `tracker/`. */
+const ACTIVITY: Record<string, Base> = {
+  steps: activity('steps', (p) => num(p.steps?.countSum)),
+  distance: activity('distance', (p) => scaled(p.distance?.millimetersSum, 1_000_000)),
+  floors: activity('floors', (p) => num(p.floors?.countSum)),
+  elevation: activity('altitude', (p) => scaled(p.altitude?.gainMillimetersSum, 1000)),
+  calories: activity('total-calories', (p) => num(p.totalCalories?.kcalSum), { maxDays: 14 }),
+  activityCalories: activity('active-energy-burned', (p) => num(p.activeEnergyBurned?.kcalSum), { notifies: false }),
+  minutesSedentary: activity('sedentary-period', (p) => scaled(seconds(p.sedentaryPeriod?.durationSum), 60)),
+  minutesLightlyActive: activity('active-minutes', activeMinutes('LIGHT'), { maxDays: 14, notifies: false }),
+  minutesFairlyActive: activity('active-minutes', activeMinutes('MODERATE'), { maxDays: 14, notifies: false }),
+  minutesVeryActive: activity('active-minutes', activeMinutes('VIGOROUS'), { maxDays: 14, notifies: false }),
+};
+
+const sleep = (value: GoogleTypeMapping['value']): Base => ({
+  dataType: 'sleep',
+  read: 'sleep',
+  value,
+  scope: GOOGLE_HEALTH_SCOPES.sleep,
+  maxDays: 90,
+  notifies: true,
+});
+
+/** Sleep values come from the night's summed summary (see `summariseSleep`). */
+const SLEEP: Record<string, Base> = {
+  startTime: sleep((night) => night.startTime ?? null),
+  timeInBed: sleep((night) => num(night.minutesInSleepPeriod)),
+  minutesAsleep: sleep((night) => num(night.minutesAsleep)),
+  minutesAwake: sleep((night) => num(night.minutesAwake)),
+  minutesToFallAsleep: sleep((night) => num(night.minutesToFallAsleep)),
+  minutesAfterWakeup: sleep((night) => num(night.minutesAfterWakeUp)),
+  efficiency: sleep((night) => {
+    const inPeriod = num(night.minutesInSleepPeriod);
+    const asleep = num(night.minutesAsleep);
+    return inPeriod && asleep !== null ? Math.round((100 * asleep) / inPeriod) : null;
+  }),
+};
+
+const measurement = (dataType: string, read: GoogleTypeMapping['read'], value: GoogleTypeMapping['value']): Base => ({
+  dataType,
+  read,
+  value,
+  scope: GOOGLE_HEALTH_SCOPES.measurements,
+  maxDays: 90,
+  notifies: true,
+});
+
+const nutrition = (dataType: string, value: GoogleTypeMapping['value']): Base => ({
+  dataType,
+  read: 'rollup',
+  value,
+  scope: GOOGLE_HEALTH_SCOPES.nutrition,
+  maxDays: 90,
+  notifies: true,
+});
+
+/** The seed's types by path; a type absent here has no Google Health equivalent. */
+export const GOOGLE_TYPE_MAPPINGS: ReadonlyMap<string, GoogleTypeMapping> = new Map([
+  ...Object.entries(ACTIVITY).flatMap(([resource, mapping]): [string, GoogleTypeMapping][] => [
+    [`activities/${resource}`, { ...mapping, tracker: false }],
+    [`activities/tracker/${resource}`, { ...mapping, tracker: true }],
+  ]),
+  [
+    'activities/caloriesBMR',
+    {
+      dataType: 'basal-energy-burned',
+      read: 'list',
+      value: (p) => num(p.basalEnergyBurned?.kcal),
+      tracker: false,
+      scope: GOOGLE_HEALTH_SCOPES.activity,
+      maxDays: 90,
+      notifies: false,
+    },
+  ],
+  ...Object.entries(SLEEP).map(([resource, mapping]): [string, GoogleTypeMapping] => [`sleep/${resource}`, { ...mapping, tracker: false }]),
+  ['body/weight', { ...measurement('weight', 'rollup', (p) => scaled(p.weight?.weightGramsAvg, 1000)), tracker: false }],
+  ['body/fat', { ...measurement('body-fat', 'rollup', (p) => num(p.bodyFat?.bodyFatPercentageAvg)), tracker: false }],
+  ['body/bmi', { ...measurement('weight', 'bmi', (p) => scaled(p.weight?.weightGramsAvg, 1000)), tracker: false }],
+  ['foods/log/caloriesIn', { ...nutrition('nutrition-log', (p) => num(p.nutritionLog?.energy?.kcalSum)), tracker: false }],
+  ['foods/log/water', { ...nutrition('hydration-log', (p) => num(p.hydrationLog?.amountConsumed?.millilitersSum)), tracker: false }],
+]);
+
+export function googleMappingOf(type: TimeSeriesTypeKey): GoogleTypeMapping | undefined {
+  return GOOGLE_TYPE_MAPPINGS.get(timeSeriesPath(type));
+}
+
+/** Seed types (as `category/resource` paths) that a change of one Google data type affects. */
+export function seedPathsOf(dataType: string): string[] {
+  const paths = [...GOOGLE_TYPE_MAPPINGS].filter(([, mapping]) => mapping.dataType === dataType).map(([path]) => path);
+  return dataType === 'height' ? ['body/bmi'] : paths;
+}
+
+const DECIMALS: Record<string, number> = { distance: 6, elevation: 3, weight: 3, fat: 3, bmi: 2, water: 2 };
+
+/** Legacy-style text of a converted number: integers for counts and kcal, a few decimals for the rest. */
+export function formatLegacyValue(path: string, value: number | string): string {
+  if (typeof value === 'string') return value;
+  const decimals = Object.entries(DECIMALS).find(([suffix]) => path.endsWith(suffix))?.[1] ?? 0;
+  return String(Number(value.toFixed(decimals)));
+}
