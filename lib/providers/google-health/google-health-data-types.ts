@@ -11,6 +11,8 @@ export type GooglePoint = Record<string, any>;
 export interface GoogleTypeMapping {
   /** Google's data type id. */
   dataType: string;
+  /** Where the value sits and how it is converted, for people (the README's table is checked against it). */
+  field: string;
   /** `rollup`: dailyRollUp buckets; `list`: daily points; `sleep`: sleep sessions; `bmi`: weight and height. */
   read: 'rollup' | 'list' | 'sleep' | 'bmi';
   /** The value of one bucket or point in legacy units, or null when it carries none. */
@@ -41,8 +43,9 @@ const activeMinutes = (level: string) => (point: GooglePoint) =>
   );
 
 type Base = Omit<GoogleTypeMapping, 'tracker'>;
-const activity = (dataType: string, value: GoogleTypeMapping['value'], options: Partial<Base> = {}): Base => ({
+const activity = (dataType: string, field: string, value: GoogleTypeMapping['value'], options: Partial<Base> = {}): Base => ({
   dataType,
+  field,
   read: 'rollup',
   value,
   scope: GOOGLE_HEALTH_SCOPES.activity,
@@ -53,20 +56,21 @@ const activity = (dataType: string, value: GoogleTypeMapping['value'], options: 
 
 /** Activity resources that exist with and without `tracker/`. */
 const ACTIVITY: Record<string, Base> = {
-  steps: activity('steps', (p) => num(p.steps?.countSum)),
-  distance: activity('distance', (p) => scaled(p.distance?.millimetersSum, 1_000_000)),
-  floors: activity('floors', (p) => num(p.floors?.countSum)),
-  elevation: activity('altitude', (p) => scaled(p.altitude?.gainMillimetersSum, 1000)),
-  calories: activity('total-calories', (p) => num(p.totalCalories?.kcalSum), { maxDays: 14 }),
-  activityCalories: activity('active-energy-burned', (p) => num(p.activeEnergyBurned?.kcalSum), { notifies: false }),
-  minutesSedentary: activity('sedentary-period', (p) => scaled(seconds(p.sedentaryPeriod?.durationSum), 60)),
-  minutesLightlyActive: activity('active-minutes', activeMinutes('LIGHT'), { maxDays: 14, notifies: false }),
-  minutesFairlyActive: activity('active-minutes', activeMinutes('MODERATE'), { maxDays: 14, notifies: false }),
-  minutesVeryActive: activity('active-minutes', activeMinutes('VIGOROUS'), { maxDays: 14, notifies: false }),
+  steps: activity('steps', 'steps.countSum', (p) => num(p.steps?.countSum)),
+  distance: activity('distance', 'distance.millimetersSum ÷ 1,000,000 (mm → km)', (p) => scaled(p.distance?.millimetersSum, 1_000_000)),
+  floors: activity('floors', 'floors.countSum', (p) => num(p.floors?.countSum)),
+  elevation: activity('altitude', 'altitude.gainMillimetersSum ÷ 1,000 (mm → m)', (p) => scaled(p.altitude?.gainMillimetersSum, 1000)),
+  calories: activity('total-calories', 'totalCalories.kcalSum', (p) => num(p.totalCalories?.kcalSum), { maxDays: 14 }),
+  activityCalories: activity('active-energy-burned', 'activeEnergyBurned.kcalSum', (p) => num(p.activeEnergyBurned?.kcalSum), { notifies: false }),
+  minutesSedentary: activity('sedentary-period', 'sedentaryPeriod.durationSum ÷ 60 (s → min)', (p) => scaled(seconds(p.sedentaryPeriod?.durationSum), 60)),
+  minutesLightlyActive: activity('active-minutes', 'activeMinutes LIGHT activeMinutesSum', activeMinutes('LIGHT'), { maxDays: 14, notifies: false }),
+  minutesFairlyActive: activity('active-minutes', 'activeMinutes MODERATE activeMinutesSum', activeMinutes('MODERATE'), { maxDays: 14, notifies: false }),
+  minutesVeryActive: activity('active-minutes', 'activeMinutes VIGOROUS activeMinutesSum', activeMinutes('VIGOROUS'), { maxDays: 14, notifies: false }),
 };
 
-const sleep = (value: GoogleTypeMapping['value']): Base => ({
+const sleep = (field: string, value: GoogleTypeMapping['value']): Base => ({
   dataType: 'sleep',
+  field,
   read: 'sleep',
   value,
   scope: GOOGLE_HEALTH_SCOPES.sleep,
@@ -76,21 +80,22 @@ const sleep = (value: GoogleTypeMapping['value']): Base => ({
 
 /** Sleep values come from the night's summed summary (see `summariseSleep`). */
 const SLEEP: Record<string, Base> = {
-  startTime: sleep((night) => night.startTime ?? null),
-  timeInBed: sleep((night) => num(night.minutesInSleepPeriod)),
-  minutesAsleep: sleep((night) => num(night.minutesAsleep)),
-  minutesAwake: sleep((night) => num(night.minutesAwake)),
-  minutesToFallAsleep: sleep((night) => num(night.minutesToFallAsleep)),
-  minutesAfterWakeup: sleep((night) => num(night.minutesAfterWakeUp)),
-  efficiency: sleep((night) => {
+  startTime: sleep('main session interval.civilStartTime, HH:MM', (night) => night.startTime ?? null),
+  timeInBed: sleep('summary.minutesInSleepPeriod', (night) => num(night.minutesInSleepPeriod)),
+  minutesAsleep: sleep('summary.minutesAsleep', (night) => num(night.minutesAsleep)),
+  minutesAwake: sleep('summary.minutesAwake', (night) => num(night.minutesAwake)),
+  minutesToFallAsleep: sleep('summary.minutesToFallAsleep', (night) => num(night.minutesToFallAsleep)),
+  minutesAfterWakeup: sleep('summary.minutesAfterWakeUp', (night) => num(night.minutesAfterWakeUp)),
+  efficiency: sleep('100 × minutesAsleep ÷ minutesInSleepPeriod', (night) => {
     const inPeriod = num(night.minutesInSleepPeriod);
     const asleep = num(night.minutesAsleep);
     return inPeriod && asleep !== null ? Math.round((100 * asleep) / inPeriod) : null;
   }),
 };
 
-const measurement = (dataType: string, read: GoogleTypeMapping['read'], value: GoogleTypeMapping['value']): Base => ({
+const measurement = (dataType: string, field: string, read: GoogleTypeMapping['read'], value: GoogleTypeMapping['value']): Base => ({
   dataType,
+  field,
   read,
   value,
   scope: GOOGLE_HEALTH_SCOPES.measurements,
@@ -98,8 +103,9 @@ const measurement = (dataType: string, read: GoogleTypeMapping['read'], value: G
   notifies: true,
 });
 
-const nutrition = (dataType: string, value: GoogleTypeMapping['value']): Base => ({
+const nutrition = (dataType: string, field: string, value: GoogleTypeMapping['value']): Base => ({
   dataType,
+  field,
   read: 'rollup',
   value,
   scope: GOOGLE_HEALTH_SCOPES.nutrition,
@@ -117,6 +123,7 @@ export const GOOGLE_TYPE_MAPPINGS: ReadonlyMap<string, GoogleTypeMapping> = new 
     'activities/caloriesBMR',
     {
       dataType: 'basal-energy-burned',
+      field: 'basalEnergyBurned.kcal (listed daily points)',
       read: 'list',
       value: (p) => num(p.basalEnergyBurned?.kcal),
       tracker: false,
@@ -126,11 +133,11 @@ export const GOOGLE_TYPE_MAPPINGS: ReadonlyMap<string, GoogleTypeMapping> = new 
     },
   ],
   ...Object.entries(SLEEP).map(([resource, mapping]): [string, GoogleTypeMapping] => [`sleep/${resource}`, { ...mapping, tracker: false }]),
-  ['body/weight', { ...measurement('weight', 'rollup', (p) => scaled(p.weight?.weightGramsAvg, 1000)), tracker: false }],
-  ['body/fat', { ...measurement('body-fat', 'rollup', (p) => num(p.bodyFat?.bodyFatPercentageAvg)), tracker: false }],
-  ['body/bmi', { ...measurement('weight', 'bmi', (p) => scaled(p.weight?.weightGramsAvg, 1000)), tracker: false }],
-  ['foods/log/caloriesIn', { ...nutrition('nutrition-log', (p) => num(p.nutritionLog?.energy?.kcalSum)), tracker: false }],
-  ['foods/log/water', { ...nutrition('hydration-log', (p) => num(p.hydrationLog?.amountConsumed?.millilitersSum)), tracker: false }],
+  ['body/weight', { ...measurement('weight', 'weight.weightGramsAvg ÷ 1,000 (g → kg)', 'rollup', (p) => scaled(p.weight?.weightGramsAvg, 1000)), tracker: false }],
+  ['body/fat', { ...measurement('body-fat', 'bodyFat.bodyFatPercentageAvg', 'rollup', (p) => num(p.bodyFat?.bodyFatPercentageAvg)), tracker: false }],
+  ['body/bmi', { ...measurement('weight', 'weight kg ÷ (latest height m)²', 'bmi', (p) => scaled(p.weight?.weightGramsAvg, 1000)), tracker: false }],
+  ['foods/log/caloriesIn', { ...nutrition('nutrition-log', 'nutritionLog.energy.kcalSum', (p) => num(p.nutritionLog?.energy?.kcalSum)), tracker: false }],
+  ['foods/log/water', { ...nutrition('hydration-log', 'hydrationLog.amountConsumed.millilitersSum', (p) => num(p.hydrationLog?.amountConsumed?.millilitersSum)), tracker: false }],
 ]);
 
 export function googleMappingOf(type: TimeSeriesTypeKey): GoogleTypeMapping | undefined {
