@@ -16,3 +16,16 @@ export type { FitbitNotification } from './emulator/fitbit-web-api/outbound/noti
 export type { FitbitSubscription } from './emulator/fitbit-web-api/api/subscription-store.js';
 export { SERVED_TIME_SERIES_PATHS, RETIRED_TIME_SERIES_PATHS } from './emulator/fitbit-web-api/api/time-series-paths.js';
 export { FITBIT_SCOPES } from './emulator/fitbit-web-api/fitbit-scopes.js';
+export { GOOGLE_HEALTH_SCOPES, GOOGLE_HEALTH_SCOPE_PREFIX } from './emulator/google-health/google-scopes.js';
+export { GOOGLE_DATA_TYPES, WEARABLES_FAMILY } from './emulator/google-health/data-types.js';
+export type { GoogleNotificationSpec } from './emulator/google-health/google-health-mode.js';
+export type { GoogleManualSubscription } from './emulator/google-health/api/manual-subscriptions.js';
+export type {
+  GoogleDelivery,
+  GoogleNotification,
+  GoogleNotificationInterval,
+  GoogleSignatureHeader,
+  GoogleSubscriberVerification,
+} from './emulator/google-health/webhooks/notification-sender.js';
+export type { SignatureChoice, TinkPublicKeyset } from './emulator/google-health/webhooks/webhook-keys.js';
+export type { GoogleSleep, GoogleBasalEnergy, GoogleHeight } from './emulator/google-health/data/google-values.js';

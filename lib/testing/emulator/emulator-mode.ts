@@ -8,8 +8,10 @@ export interface EmulatorUrls {
   authorizeUrl: string;
   tokenUrl: string;
   revokeUrl: string;
-  /** Base of the data API, e.g. `${apiUrl}/1/user/-/profile.json`. */
+  /** Base of the data API, e.g. `${apiUrl}/1/user/-/profile.json` (fitbit) or `${apiUrl}/users/me/identity` (google-health, ends in `/v4`). */
   apiUrl: string;
+  /** google-health mode only: the Tink public keyset notifications are signed with. */
+  keysetUrl?: string;
 }
 
 /** What every mode gets from the shared core. */
@@ -25,6 +27,8 @@ export interface IssuedTokens {
   /** Epoch ms on the emulator clock. */
   expiresAt: number;
   userId: string;
+  /** The user's Google Health id (FitbitEmulator.issueTokens always fills it in). */
+  healthUserId?: string;
 }
 
 export interface NotificationDelivery {
@@ -46,8 +50,8 @@ export interface SubscriberVerification {
   verified: boolean;
 }
 
-/** One upstream API the emulator can speak: its routes plus the hooks tests use to steer it. */
-export interface EmulatorMode<TSubscription = unknown, TNotification = unknown> extends RouteMisses {
+/** What every upstream API the emulator can speak offers: its routes plus the token hooks tests use to steer it. */
+export interface EmulatorModeCore extends RouteMisses {
   readonly routes: readonly Route[];
   urls(baseUrl: string): EmulatorUrls;
   /** The body an injected fault answers with when the test gave none. */
@@ -57,6 +61,10 @@ export interface EmulatorMode<TSubscription = unknown, TNotification = unknown> 
   issueTokens(userId: string, scopes?: readonly string[]): IssuedTokens;
   expireAccessTokens(userId?: string): void;
   refreshCalls(userId?: string): number;
+}
+
+/** The legacy Fitbit Web API's extra hooks: per-user subscriptions and HMAC-signed notifications. */
+export interface EmulatorMode<TSubscription = unknown, TNotification = unknown> extends EmulatorModeCore {
   subscriptionsOf(userId: string): TSubscription[];
   sendNotifications(url: string, notifications: readonly TNotification[], delivery?: NotificationDelivery): Promise<DeliveryResult>;
   verifySubscriber(url: string, code: string): Promise<SubscriberVerification>;

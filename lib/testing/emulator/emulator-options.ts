@@ -1,7 +1,10 @@
-export type EmulatorModeName = 'fitbit';
+export type EmulatorModeName = 'fitbit' | 'google-health';
 
 export interface FitbitEmulatorOptions {
-  /** Which upstream API to behave like. Only the legacy Fitbit Web API exists for now. */
+  /**
+   * Which upstream API to behave like: `fitbit` is the legacy Fitbit Web API (Fitbit OAuth, api.fitbit.com),
+   * `google-health` the Google Health API (Google OAuth, health.googleapis.com/v4, signed webhooks).
+   */
   mode: EmulatorModeName;
   clientId: string;
   clientSecret: string;
@@ -15,14 +18,22 @@ export interface FitbitEmulatorOptions {
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
-  /** Default 150 API calls per user per clock hour. */
+  /** fitbit mode: API calls per user per clock hour. Default 150. */
   rateLimitPerHour?: number;
+  /** google-health mode: API calls per user per clock minute. Default 300. */
+  rateLimitPerMinute?: number;
   /** Initial clock, epoch ms. Default: the wall clock at start. */
   now?: number;
   /** The clock follows the wall clock instead of standing still between test moves. */
   realTime?: boolean;
-  /** Subscriber id recorded for subscriptions created without `X-Fitbit-Subscriber-Id`. Default "1". */
+  /** fitbit mode: subscriber id recorded for subscriptions created without `X-Fitbit-Subscriber-Id`. Default "1". */
   defaultSubscriberId?: string;
+  /** google-health mode: the Google Cloud project number in `projects/{n}/subscribers/…`. Default "123456789012". */
+  projectNumber?: string;
+  /** google-health mode: the Bearer token the project-level subscription API accepts. Default "project-token". */
+  projectAccessToken?: string;
+  /** google-health mode: the `Authorization` value notifications carry unless a delivery says otherwise. */
+  webhookAuthorization?: string;
 }
 
 export interface ResolvedEmulatorOptions {
@@ -32,7 +43,11 @@ export interface ResolvedEmulatorOptions {
   autoApprove: boolean;
   requirePkce: boolean;
   rateLimitPerHour: number;
+  rateLimitPerMinute: number;
   defaultSubscriberId: string;
+  projectNumber: string;
+  projectAccessToken: string;
+  webhookAuthorization: string | null;
 }
 
 export function resolveEmulatorOptions(options: FitbitEmulatorOptions): ResolvedEmulatorOptions {
@@ -44,6 +59,10 @@ export function resolveEmulatorOptions(options: FitbitEmulatorOptions): Resolved
     autoApprove: options.autoApprove ?? true,
     requirePkce: options.requirePkce ?? true,
     rateLimitPerHour: options.rateLimitPerHour ?? 150,
+    rateLimitPerMinute: options.rateLimitPerMinute ?? 300,
     defaultSubscriberId: options.defaultSubscriberId ?? '1',
+    projectNumber: options.projectNumber ?? '123456789012',
+    projectAccessToken: options.projectAccessToken ?? 'project-token',
+    webhookAuthorization: options.webhookAuthorization ?? null,
   };
 }

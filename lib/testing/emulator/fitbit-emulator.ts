@@ -7,11 +7,14 @@ import { Router } from './core/router.js';
 import { UserRegistry, type EmulatorUser, type NewEmulatorUser } from './core/users.js';
 import { generateDailyValue } from './data/daily-values.js';
 import type { DeliveryResult, EmulatorContext, EmulatorUrls, IssuedTokens, NotificationDelivery, SubscriberVerification } from './emulator-mode.js';
-import { resolveEmulatorOptions, type FitbitEmulatorOptions } from './emulator-options.js';
+import { resolveEmulatorOptions, type EmulatorModeName, type FitbitEmulatorOptions } from './emulator-options.js';
 import { needsAltimeter } from './fitbit-web-api/api/time-series-paths.js';
 import type { FitbitSubscription } from './fitbit-web-api/api/subscription-store.js';
 import { FitbitWebApiMode } from './fitbit-web-api/fitbit-web-api-mode.js';
 import type { FitbitNotification } from './fitbit-web-api/outbound/notification-sender.js';
+import type { GoogleManualSubscription } from './google-health/api/manual-subscriptions.js';
+import { GoogleHealthMode, type GoogleNotificationSpec } from './google-health/google-health-mode.js';
+import type { GoogleDelivery, GoogleNotification, GoogleSubscriberVerification } from './google-health/webhooks/notification-sender.js';
 
 export interface EmulatorFaults {
   inject(spec: FaultSpec): void;
@@ -24,20 +27,22 @@ export interface EmulatorStats {
 }
 
 /**
- * An in-process stand-in for Fitbit, on a local port. Start it with `FitbitEmulator.start(options)`,
- * point the module's endpoints at `emulator.urls`, and stop it with `stop()`.
+ * An in-process stand-in for Fitbit, on a local port: the legacy Fitbit Web API (`mode: 'fitbit'`) or the
+ * Google Health API (`mode: 'google-health'`). Start it with `FitbitEmulator.start(options)`, point the module's
+ * endpoints at `emulator.urls`, and stop it with `stop()`. Helpers that only make sense in one mode throw in the other.
  */
 export class FitbitEmulator {
   readonly clock: EmulatorClock;
   readonly faults: EmulatorFaults;
   readonly stats: EmulatorStats;
   readonly urls: EmulatorUrls;
+  readonly modeName: EmulatorModeName;
 
   private constructor(
     readonly baseUrl: string,
     private readonly server: EmulatorHttpServer,
     private readonly context: EmulatorContext,
-    private readonly mode: FitbitWebApiMode,
+    private readonly mode: FitbitWebApiMode | GoogleHealthMode,
     private readonly log: RequestLog,
     faults: FaultInjector,
   ) {
@@ -45,13 +50,16 @@ export class FitbitEmulator {
     this.faults = { inject: (spec) => faults.inject(spec), clear: () => faults.clear() };
     this.stats = { refreshCalls: (userId) => mode.refreshCalls(userId) };
     this.urls = mode.urls(baseUrl);
+    this.modeName = mode instanceof GoogleHealthMode ? 'google-health' : 'fitbit';
   }
 
   static async start(options: FitbitEmulatorOptions): Promise<FitbitEmulator> {
-    if (options.mode !== 'fitbit') throw new Error(`FitbitEmulator mode "${String(options.mode)}" is not available`);
+    if (options.mode !== 'fitbit' && options.mode !== 'google-health') {
+      throw new Error(`FitbitEmulator mode "${String(options.mode)}" is not available`);
+    }
     const clock = new EmulatorClock(options.now ?? Date.now(), options.realTime ?? false);
     const context: EmulatorContext = { options: resolveEmulatorOptions(options), clock, users: new UserRegistry(clock) };
-    const mode = new FitbitWebApiMode(context);
+    const mode = options.mode === 'google-health' ? new GoogleHealthMode(context) : new FitbitWebApiMode(context);
     const log = new RequestLog();
     const faults = new FaultInjector((status) => mode.faultResponse(status));
     const server = new EmulatorHttpServer({
@@ -87,16 +95,23 @@ export class FitbitEmulator {
     return this.context.users.todayOf(this.context.users.get(userId));
   }
 
-  /** A token pair as if the user had gone through authorize; all scopes unless given. */
-  issueTokens(userId: string, grant: { scopes?: string[] } = {}): IssuedTokens {
-    return this.mode.issueTokens(userId, grant.scopes);
+  /**
+   * A token pair as if the user had gone through authorize (google-health: with access_type=offline); all scopes
+   * unless given (google-health: full scope URLs).
+   */
+  issueTokens(userId: string, grant: { scopes?: string[] } = {}): IssuedTokens & { healthUserId: string } {
+    const tokens = this.mode.issueTokens(userId, grant.scopes);
+    return { ...tokens, healthUserId: this.context.users.get(userId).healthUserId };
   }
 
   expireAccessTokens(userId?: string): void {
     this.mode.expireAccessTokens(userId);
   }
 
-  /** The value the time series holds for that user, path and local date; null when that day has no entry. */
+  /**
+   * The value the legacy time series holds for that user, path (`activities/steps`…) and local date; null when that
+   * day has no entry. In google-health mode, the legacy number the Google values are derived from.
+   */
   dailyValue(userId: string, path: string, date: string): string | null {
     const user = this.context.users.get(userId);
     if (daysBetween(user.memberSince, date) < 0 || daysBetween(date, this.context.users.todayOf(user)) < 0) return null;
@@ -112,20 +127,80 @@ export class FitbitEmulator {
     this.log.clear();
   }
 
+  /** fitbit mode. */
   subscriptionsOf(userId: string): FitbitSubscription[] {
-    return this.mode.subscriptionsOf(userId);
+    return this.fitbit('subscriptionsOf').subscriptionsOf(userId);
   }
 
-  /** Notifications for every subscription of the user covering the collection, ready for `sendNotifications`. */
+  /** fitbit mode: notifications for every subscription of the user covering the collection, ready for `sendNotifications`. */
   notificationsFor(userId: string, collectionType: string, date?: string): FitbitNotification[] {
-    return this.mode.notificationsFor(userId, collectionType, date);
+    return this.fitbit('notificationsFor').notificationsFor(userId, collectionType, date);
   }
 
+  /** fitbit mode. */
   sendNotifications(url: string, notifications: readonly FitbitNotification[], delivery?: NotificationDelivery): Promise<DeliveryResult> {
-    return this.mode.sendNotifications(url, notifications, delivery);
+    return this.fitbit('sendNotifications').sendNotifications(url, notifications, delivery);
   }
 
+  /** fitbit mode: the `?verify=` handshake. */
   verifySubscriber(url: string, code: string): Promise<SubscriberVerification> {
-    return this.mode.verifySubscriber(url, code);
+    return this.fitbit('verifySubscriber').verifySubscriber(url, code);
+  }
+
+  /**
+   * google-health mode: what the API serves for the type on the user's local date — the roll-up field's value for
+   * roll-up types (`{ countSum: "8421" }`; `dataSourceFamily: 'google-wearables'` for the tracker-only values), the
+   * `sleep` of the night ending that date, the day's `basalEnergyBurned`, or the user's (constant) `height`; null for no data.
+   */
+  googleValue(userId: string, dataType: string, date: string, options: { dataSourceFamily?: string } = {}): Record<string, unknown> | null {
+    return this.google('googleValue').googleValue(userId, dataType, date, options);
+  }
+
+  /** google-health mode: a notification body for the user's type over local days [startDate, endDate), ready for `sendGoogleNotification`. */
+  googleNotification(userId: string, dataType: string, spec: GoogleNotificationSpec): GoogleNotification {
+    return this.google('googleNotification').googleNotification(userId, dataType, spec);
+  }
+
+  /**
+   * google-health mode: POSTs the notification (raw JSON) with `Authorization` (default the `webhookAuthorization`
+   * option; null for none) and a Tink ECDSA signature in X-HEALTHAPI-SIGNATURE (or GOOGLE-HEALTH-API-SIGNATURE).
+   */
+  sendGoogleNotification(url: string, notification: GoogleNotification | Record<string, unknown>, delivery?: GoogleDelivery): Promise<DeliveryResult> {
+    return this.google('sendGoogleNotification').sendGoogleNotification(url, notification, delivery);
+  }
+
+  /** google-health mode: two POSTs of {"type":"verification"}, with and without the Authorization value; verified when 201 then 401/403. */
+  verifyGoogleSubscriber(url: string, authorization: string): Promise<GoogleSubscriberVerification> {
+    return this.google('verifyGoogleSubscriber').verifyGoogleSubscriber(url, authorization);
+  }
+
+  /** google-health mode: a new signing key with a new id becomes primary (the old one stays in the keyset); returns its id. */
+  rotateWebhookKey(): number {
+    return this.google('rotateWebhookKey').rotateWebhookKey();
+  }
+
+  /** google-health mode: the subscriptions created through the project-level MANUAL subscription API. */
+  manualSubscriptions(): GoogleManualSubscription[] {
+    return this.google('manualSubscriptions').manualSubscriptions();
+  }
+
+  /** google-health mode: the user removes the app's access; every token of the grant dies (refresh: invalid_grant). */
+  revokeGrant(userId: string): void {
+    this.google('revokeGrant').revokeGrant(userId);
+  }
+
+  /** google-health mode: while set, the user's API calls answer 400 FAILED_PRECONDITION, reason ACCOUNT_NOT_LINKED. */
+  setAccountNotLinked(userId: string, notLinked = true): void {
+    this.google('setAccountNotLinked').setAccountNotLinked(userId, notLinked);
+  }
+
+  private fitbit(helper: string): FitbitWebApiMode {
+    if (!(this.mode instanceof FitbitWebApiMode)) throw new Error(`FitbitEmulator.${helper} is only available in fitbit mode`);
+    return this.mode;
+  }
+
+  private google(helper: string): GoogleHealthMode {
+    if (!(this.mode instanceof GoogleHealthMode)) throw new Error(`FitbitEmulator.${helper} is only available in google-health mode`);
+    return this.mode;
   }
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { isRealDate, isTimeZone, localDate, subtractMonths } from './calendar.js';
 import type { EmulatorClock } from './clock.js';
 import { seededUnit } from './seeded-random.js';
@@ -11,10 +12,14 @@ export interface EmulatorUser {
   /** `YYYY-MM-DD`: no data exists before this local date. */
   memberSince: string;
   hasAltimeter: boolean;
+  /** Google Health's key for the user: a 20-digit string (its `legacyUserId` is `id`). */
+  healthUserId: string;
 }
 
 export interface NewEmulatorUser {
   id?: string;
+  /** 20 digits; derived from `id` when absent. */
+  healthUserId?: string;
   displayName?: string;
   timezone?: string;
   memberSince?: string;
@@ -38,12 +43,16 @@ export class UserRegistry {
     if (!isTimeZone(timezone)) throw new Error(`Unknown time zone ${timezone}`);
     const memberSince = details.memberSince ?? subtractMonths(localDate(timezone, this.clock.now()), 36);
     if (!isRealDate(memberSince)) throw new Error(`memberSince must be a YYYY-MM-DD date, got ${memberSince}`);
+    const healthUserId = details.healthUserId ?? this.nextHealthUserId(id);
+    if (!/^\d{20}$/.test(healthUserId)) throw new Error(`healthUserId must be 20 digits, got ${healthUserId}`);
+    if (this.findByHealthUserId(healthUserId)) throw new Error(`Emulator user with healthUserId ${healthUserId} already exists`);
     const user: EmulatorUser = {
       id,
       displayName: details.displayName ?? DISPLAY_NAMES[this.users.size % DISPLAY_NAMES.length]!,
       timezone,
       memberSince,
       hasAltimeter: details.hasAltimeter ?? true,
+      healthUserId,
     };
     this.users.set(id, user);
     this.consentUserId ??= id;
@@ -52,6 +61,11 @@ export class UserRegistry {
 
   find(id: string): EmulatorUser | undefined {
     return this.users.get(id);
+  }
+
+  findByHealthUserId(healthUserId: string): EmulatorUser | undefined {
+    for (const user of this.users.values()) if (user.healthUserId === healthUserId) return user;
+    return undefined;
   }
 
   get(id: string): EmulatorUser {
@@ -76,6 +90,15 @@ export class UserRegistry {
 
   consentUser(): EmulatorUser | undefined {
     return this.consentUserId === null ? undefined : this.users.get(this.consentUserId);
+  }
+
+  /** 20 digits, the first not 0, fixed by the user id. */
+  private nextHealthUserId(id: string): string {
+    for (let attempt = 0; ; attempt++) {
+      const digest = createHash('sha256').update(`health-user-id\u0000${id}\u0000${attempt}`).digest();
+      const candidate = String(10n ** 19n + (digest.readBigUInt64BE(0) % (9n * 10n ** 19n)));
+      if (!this.findByHealthUserId(candidate)) return candidate;
+    }
   }
 
   private nextId(): string {

@@ -1,0 +1,60 @@
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** Like core/calendar's offsetFromUtcMillis, with the zone's formatter kept (building one is what costs). */
+function offsetFromUtcMillis(timeZone: string, at: number): number {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(timeZone, formatter);
+  }
+  const p = Object.fromEntries(formatter.formatToParts(at).filter((part) => part.type !== 'literal').map((part) => [part.type, Number(part.value)]));
+  const wallAsUtc = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
+  return wallAsUtc - Math.floor(at / 1000) * 1000;
+}
+
+/** Civil (wall-clock) date-times as `YYYY-MM-DDTHH:MM:SS`, and their instants in a zone. */
+
+export interface CivilDate {
+  year: number;
+  month: number;
+  day: number;
+}
+
+export const civilDateOf = (date: string): CivilDate => {
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  return { year, month, day };
+};
+
+export const isoDateOf = (date: CivilDate): string =>
+  `${String(date.year).padStart(4, '0')}-${String(date.month).padStart(2, '0')}-${String(date.day).padStart(2, '0')}`;
+
+/** `civil` plus `minutes`, as wall-clock arithmetic. */
+export function addCivilMinutes(civil: string, minutes: number): string {
+  return new Date(Date.parse(`${civil}Z`) + minutes * 60_000).toISOString().slice(0, 19);
+}
+
+/** The instant at which the zone's wall clock shows `civil` (the later reading in a DST overlap is not sought). */
+export function civilToInstant(timeZone: string, civil: string): number {
+  const asUtc = Date.parse(`${civil}Z`);
+  const firstGuess = asUtc - offsetFromUtcMillis(timeZone, asUtc);
+  return asUtc - offsetFromUtcMillis(timeZone, firstGuess);
+}
+
+/** The zone's wall clock at `instant`. */
+export function instantToCivil(timeZone: string, instant: number): string {
+  return new Date(instant + offsetFromUtcMillis(timeZone, instant)).toISOString().slice(0, 19);
+}
+
+/** RFC 3339 in UTC without fractional seconds, as Google writes timestamps. */
+export function rfc3339(instant: number): string {
+  return new Date(Math.floor(instant / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}

@@ -1,0 +1,35 @@
+export const GOOGLE_HEALTH_SCOPE_PREFIX = 'https://www.googleapis.com/auth/googlehealth.';
+
+export const GOOGLE_HEALTH_SCOPE_NAMES = [
+  'activity_and_fitness.readonly',
+  'health_metrics_and_measurements.readonly',
+  'sleep.readonly',
+  'nutrition.readonly',
+  'profile.readonly',
+  'settings.readonly',
+] as const;
+
+export type GoogleHealthScopeName = (typeof GOOGLE_HEALTH_SCOPE_NAMES)[number];
+
+/** The full scope URLs, in the order the consent page lists them. */
+export const GOOGLE_HEALTH_SCOPES: readonly string[] = GOOGLE_HEALTH_SCOPE_NAMES.map((name) => `${GOOGLE_HEALTH_SCOPE_PREFIX}${name}`);
+
+export const googleScope = (name: GoogleHealthScopeName): string => `${GOOGLE_HEALTH_SCOPE_PREFIX}${name}`;
+
+export function isGoogleHealthScope(value: string): boolean {
+  return GOOGLE_HEALTH_SCOPES.includes(value);
+}
+
+export const GOOGLE_SCOPE_DESCRIPTIONS: Record<GoogleHealthScopeName, string> = {
+  'activity_and_fitness.readonly': 'See your activity and fitness data, like steps, distance and calories',
+  'health_metrics_and_measurements.readonly': 'See your health metrics and measurements, like weight, body fat and height',
+  'sleep.readonly': 'See your sleep data',
+  'nutrition.readonly': 'See your food and water logs',
+  'profile.readonly': 'See your Google Health profile',
+  'settings.readonly': 'See your Google Health settings, like your time zone and units',
+};
+
+export function describeScope(scope: string): string {
+  const name = scope.slice(GOOGLE_HEALTH_SCOPE_PREFIX.length) as GoogleHealthScopeName;
+  return scope.startsWith(GOOGLE_HEALTH_SCOPE_PREFIX) && name in GOOGLE_SCOPE_DESCRIPTIONS ? GOOGLE_SCOPE_DESCRIPTIONS[name] : scope;
+}
