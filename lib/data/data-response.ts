@@ -15,10 +15,23 @@ export interface DataObject {
 }
 
 export interface DataResponse {
-  meta: { total_count: number; status_code: DataStatus };
+  /** `message` only where a person must act (e.g. link Fitbit to their Google account). */
+  meta: { total_count: number; status_code: DataStatus; message?: string };
   objects: DataObject[];
 }
 
-export function dataResponse(status: DataStatus, objects: DataObject[] = []): DataResponse {
-  return { meta: { total_count: objects.length, status_code: status }, objects };
+export function dataResponse(status: DataStatus, objects: DataObject[] = [], message?: string): DataResponse {
+  return { meta: { total_count: objects.length, status_code: status, ...(message ? { message } : {}) }, objects };
+}
+
+export const ACCOUNT_NOT_LINKED_MESSAGE =
+  'This Google account has no Fitbit data linked to it. Link your Fitbit account in the Fitbit app, then try again.';
+
+/**
+ * The same envelope as `JSON.stringify(dataResponse(status, objects))`, around objects that are
+ * already JSON text (`[...]`, written by the database): the answer is sent without building and
+ * serializing one object per day.
+ */
+export function serializedDataResponse(status: DataStatus, totalCount: number, objectsJson: string): string {
+  return `{"meta":{"total_count":${totalCount},"status_code":${status}},"objects":${objectsJson}}`;
 }

@@ -6,7 +6,7 @@ import type { UserFitbit } from './entities/user-fitbit.entity.js';
 import { FITBIT_PROVIDER } from '../fitbit.constants.js';
 import type { FitbitProvider } from '../providers/fitbit-provider.interface.js';
 import { addDays, daysBetween, todayIn } from './calendar.js';
-import { DataStatus, dataResponse, type DataResponse } from './data-response.js';
+import { DataStatus, dataResponse, serializedDataResponse, type DataResponse } from './data-response.js';
 import { periodStart, type Period } from './periods.js';
 import { dataStatusOf, isMissingAltimeter } from './provider-error-status.js';
 import type { TimeSeriesTypeKey } from './time-series-data-types.js';
@@ -44,17 +44,22 @@ export class TimeSeriesReader {
     }
   }
 
-  /** The rows Fitbit would return for the same query: periods end on the base date, "today" is the user's. */
-  async stored(userId: string, link: UserFitbit | null, type: TimeSeriesTypeKey, query: TimeSeriesQuery): Promise<DataResponse> {
+  /**
+   * The rows Fitbit would return for the same query, as the JSON text of the whole answer: periods
+   * end on the base date, "today" is the user's (their link's time zone; UTC once the link is
+   * gone, as the zone went with it). The text is `JSON.stringify` of the equivalent DataResponse.
+   */
+  async stored(userId: string, type: TimeSeriesTypeKey, query: TimeSeriesQuery): Promise<string> {
     let start: string | null;
     let end: string;
     if (query.kind === 'range') {
       ({ start, end } = query);
     } else {
-      end = query.baseDate ?? todayIn(link?.timeZone);
+      end = query.baseDate ?? todayIn(await this.store.timeZoneOf(userId));
       start = query.period === 'max' ? null : periodStart(query.period, end);
     }
-    return dataResponse(DataStatus.ok, await this.store.read(userId, type, start, end));
+    const { count, json } = await this.store.readJson(userId, type, start, end);
+    return serializedDataResponse(DataStatus.ok, count, json);
   }
 }
 

@@ -6,13 +6,37 @@ import { TEST_USER_HEADER, type FitbitTestApp } from './fitbit-test-app.js';
 export const CLIENT_ID = 'test-client';
 export const CLIENT_SECRET = 'test-secret';
 
-export function startEmulator(options: { autoApprove?: boolean; rateLimitPerHour?: number } = {}): Promise<FitbitEmulator> {
-  return FitbitEmulator.start({ mode: 'fitbit', clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, ...options });
+export const WEBHOOK_AUTHORIZATION = 'Bearer test-webhook-secret';
+export const PROJECT_NUMBER = '123456789012';
+
+export type ProviderName = 'fitbit' | 'google-health';
+/** For `describe.each(PROVIDERS)`: behaviour both providers share is tested against both emulators. */
+export const PROVIDERS: readonly ProviderName[] = ['fitbit', 'google-health'];
+
+export function startEmulator(
+  options: { provider?: ProviderName; autoApprove?: boolean; rateLimitPerHour?: number; rateLimitPerMinute?: number } = {},
+): Promise<FitbitEmulator> {
+  const { provider = 'fitbit', ...rest } = options;
+  return FitbitEmulator.start({
+    mode: provider,
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    projectNumber: PROJECT_NUMBER,
+    webhookAuthorization: WEBHOOK_AUTHORIZATION,
+    ...rest,
+  });
 }
 
-/** Module options that point every upstream call at the emulator. */
+/** Module options that point every upstream call at the emulator, with the emulator's provider. */
 export function emulatorOptions(emulator: FitbitEmulator, extra: Partial<FitbitModuleOptions> = {}): FitbitModuleOptions {
-  return { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, endpoints: emulator.urls, ...extra };
+  return {
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    provider: emulator.modeName,
+    endpoints: emulator.urls,
+    ...extra,
+    googleHealth: { webhookAuthorization: WEBHOOK_AUTHORIZATION, projectNumber: PROJECT_NUMBER, ...extra.googleHealth },
+  };
 }
 
 /** A browser signed in to the app as `appUserId`. */
