@@ -6,7 +6,8 @@ import type { UserFitbit } from './entities/user-fitbit.entity.js';
 import { FITBIT_PROVIDER } from '../fitbit.constants.js';
 import type { FitbitProvider } from '../providers/fitbit-provider.interface.js';
 import { addDays, daysBetween, todayIn } from './calendar.js';
-import { DataStatus, dataResponse, serializedDataResponse, type DataResponse } from './data-response.js';
+import { ACCOUNT_NOT_LINKED_MESSAGE, DataStatus, dataResponse, serializedDataResponse, type DataResponse } from './data-response.js';
+import { ProviderBadRequestError } from '../providers/provider-errors.js';
 import { periodStart, type Period } from './periods.js';
 import { dataStatusOf, isMissingAltimeter } from './provider-error-status.js';
 import type { TimeSeriesTypeKey } from './time-series-data-types.js';
@@ -36,6 +37,9 @@ export class TimeSeriesReader {
       return dataResponse(DataStatus.ok, values);
     } catch (error) {
       if (isMissingAltimeter(error, type.resource)) return dataResponse(DataStatus.ok);
+      if (error instanceof ProviderBadRequestError && error.reason === 'ACCOUNT_NOT_LINKED') {
+        return dataResponse(DataStatus.notIntegrated, [], ACCOUNT_NOT_LINKED_MESSAGE);
+      }
       const status = dataStatusOf(error);
       if (status === null) throw error;
       if (status === DataStatus.unauthorized) await this.links.deleteById(link.id);
