@@ -62,7 +62,7 @@ export class FitbitAuthController {
       tokens: grant,
     });
     const granted = { scopes: grant.scopes.join(' ') };
-    const skipped = this.config.subscribedTypes.filter((type) => !grantCovers(granted, this.provider, type));
+    const skipped = this.config.subscribedTypes.filter((type) => this.provider.supportsType(type) && !grantCovers(granted, this.provider, type));
     if (skipped.length > 0) this.tellPartialConsent(req, skipped.length);
     if (this.jobs) {
       await this.jobs.queueConnect(providerUserId, this.config.subscribedTypes.filter((type) => grantCovers(granted, this.provider, type)));

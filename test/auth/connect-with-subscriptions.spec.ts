@@ -6,18 +6,20 @@ import { FitbitModule } from '../../lib/fitbit.module.js';
 import { SUBSCRIBE_JOB, TIME_SERIES_JOB, UNSUBSCRIBE_JOB } from '../../lib/subscriptions/fitbit-job.types.js';
 import type { FitbitEmulator } from '../../lib/testing/index.js';
 import { createSqliteDataSource, type TestDataSource } from '../support/databases.js';
-import { browserFor, connectThroughEmulator, emulatorOptions, startEmulator } from '../support/fitbit-fixture.js';
+import { browserFor, connectThroughEmulator, emulatorOptions, PROVIDERS, providerFacts, startEmulator } from '../support/fitbit-fixture.js';
+import { TIME_SERIES_TYPES } from '../../lib/data/time-series-data-types.js';
+import { googleMappingOf } from '../../lib/providers/google-health/google-health-data-types.js';
 import { fitbitQueueOf, isolatedQueueOptions, pendingJobs } from '../support/fitbit-queue.js';
 import { startFitbitTestApp, type FitbitTestApp } from '../support/fitbit-test-app.js';
 
-describe('connecting with subscriptions on: the queued jobs', () => {
+describe.each(PROVIDERS)('connecting with subscriptions on: the queued jobs (%s)', (provider) => {
   let emulator: FitbitEmulator;
   let dataSource: TestDataSource;
   let app: FitbitTestApp;
   let queue: Queue;
 
   beforeAll(async () => {
-    emulator = await startEmulator();
+    emulator = await startEmulator({ provider });
   });
   afterAll(() => emulator.stop());
   afterEach(async () => {
@@ -63,17 +65,19 @@ describe('connecting with subscriptions on: the queued jobs', () => {
       { name: TIME_SERIES_JOB, delay: 20_000, path: 'activities/distance' },
     ]);
     const jobs = await pendingJobs(queue);
-    expect(jobs[0]!.data).toMatchObject({ providerUserId: fitbitUser.id, subscriberId: 'sub-1' });
-    expect(jobs[1]!.data).toMatchObject({ providerUserId: fitbitUser.id, date: null });
+    const providerUserId = providerFacts(emulator).providerUserIdOf(fitbitUser);
+    expect(jobs[0]!.data).toMatchObject({ providerUserId, subscriberId: 'sub-1' });
+    expect(jobs[1]!.data).toMatchObject({ providerUserId, date: null });
   });
 
-  it('queues every type by default', async () => {
+  it('queues every type the provider serves by default (all 36 for Fitbit, as django-fitbit did)', async () => {
     await start();
     await connectThroughEmulator(app, browserFor(1));
     const jobs = await summary();
-    expect(jobs.filter((job) => job.name === TIME_SERIES_JOB)).toHaveLength(36);
+    const expected = TIME_SERIES_TYPES.filter((type) => provider === 'fitbit' || googleMappingOf(type)).length;
+    expect(jobs.filter((job) => job.name === TIME_SERIES_JOB)).toHaveLength(expected);
     expect(jobs[1]!.delay).toBe(10_000);
-    expect(jobs[36]!.delay).toBe(10_000 + 35 * 5_000);
+    expect(jobs[expected]!.delay).toBe(10_000 + (expected - 1) * 5_000);
   });
 
   it.each([

@@ -7,17 +7,22 @@ import { UserFitbit } from '../../lib/data/entities/user-fitbit.entity.js';
 import { FitbitModule } from '../../lib/fitbit.module.js';
 import type { FitbitEmulator } from '../../lib/testing/index.js';
 import { createDataSource, DATABASE_KINDS, type TestDataSource } from '../support/databases.js';
-import { browserFor, CLIENT_ID, connectThroughEmulator, emulatorOptions, startEmulator } from '../support/fitbit-fixture.js';
+import { PROVIDER_DEFAULTS } from '../../lib/providers/provider-defaults.js';
+import { browserFor, CLIENT_ID, connectThroughEmulator, emulatorOptions, PROVIDERS, providerFacts, startEmulator } from '../support/fitbit-fixture.js';
 import { startFitbitTestApp, type FitbitTestApp } from '../support/fitbit-test-app.js';
 
-describe.each(DATABASE_KINDS)('connecting a Fitbit account (%s)', (kind) => {
+const CASES = PROVIDERS.flatMap((provider) => DATABASE_KINDS.map((kind) => [provider, kind] as const));
+
+describe.each(CASES)('connecting a Fitbit account (%s, %s)', (provider, kind) => {
   let emulator: FitbitEmulator;
   let dataSource: TestDataSource;
   let app: FitbitTestApp;
   let links: Repository<UserFitbit>;
+  let facts: ReturnType<typeof providerFacts>;
 
   beforeAll(async () => {
-    emulator = await startEmulator();
+    emulator = await startEmulator({ provider });
+    facts = providerFacts(emulator);
   });
   afterAll(() => emulator.stop());
 
@@ -59,7 +64,7 @@ describe.each(DATABASE_KINDS)('connecting a Fitbit account (%s)', (kind) => {
         response_type: 'code',
         redirect_uri: `${app.url}/fitbit/complete/`,
         code_challenge_method: 'S256',
-        scope: 'activity nutrition profile settings sleep weight',
+        scope: PROVIDER_DEFAULTS[provider].scopes.join(' '),
       });
       expect(location.searchParams.get('code_challenge')).toMatch(/^[\w-]{43}$/);
       expect(location.searchParams.get('state')!.length).toBeGreaterThanOrEqual(32);
@@ -77,16 +82,13 @@ describe.each(DATABASE_KINDS)('connecting a Fitbit account (%s)', (kind) => {
       expect(await connectThroughEmulator(app, browserFor(1))).toBe(`${app.url}/welcome`);
 
       const link = (await linkOf(1))!;
-      expect(link).toMatchObject({ provider: 'fitbit', providerUserId: fitbitUser.id, timeZone: 'Pacific/Auckland' });
-      expect(link.expiresAt).toBeGreaterThanOrEqual(before + 28_800_000 - 5_000);
-      const store = app.app.get(UserLinkStore);
-      const profile = await fetch(`${emulator.urls.apiUrl}/1/user/-/profile.json`, {
-        headers: { authorization: `Bearer ${store.accessToken(link)}` },
-      });
-      expect(profile.status).toBe(200);
-      const token = emulator.requests.find((request) => request.path === '/oauth2/token')!;
+      expect(link).toMatchObject({ provider, providerUserId: facts.providerUserIdOf(fitbitUser), timeZone: 'Pacific/Auckland' });
+      expect(link.expiresAt).toBeGreaterThanOrEqual(before + facts.accessTokenLifetimeMs - 5_000);
+      expect(await facts.tokenWorks(app.app.get(UserLinkStore).accessToken(link))).toBe(true);
+      const token = emulator.requests.find((request) => request.path === facts.tokenPath)!;
       expect(token.body).toMatch(/code_verifier=[\w-]{43}/);
-      expect(token.headers.authorization).toMatch(/^Basic /);
+      if (provider === 'fitbit') expect(token.headers.authorization).toMatch(/^Basic /);
+      else expect(token.body).toContain('client_secret=test-secret');
     });
 
     it('follows a saved same-site next', async () => {
@@ -110,7 +112,7 @@ describe.each(DATABASE_KINDS)('connecting a Fitbit account (%s)', (kind) => {
       emulator.setConsentUser(second.id);
       await connectThroughEmulator(app, browserFor(1));
       expect(await links.countBy({ userId: '1' })).toBe(1);
-      expect((await linkOf(1))!.providerUserId).toBe(second.id);
+      expect((await linkOf(1))!.providerUserId).toBe(facts.providerUserIdOf(second));
     });
 
     it('refuses an account already linked to another user and changes nothing', async () => {
@@ -134,13 +136,16 @@ describe.each(DATABASE_KINDS)('connecting a Fitbit account (%s)', (kind) => {
       expect(response.headers.get('location')).toBe('/fitbit/error/');
     });
 
-    it.each([
+    type TokenFault = { status: number; body?: unknown; path?: string };
+    it.each<[string, TokenFault]>([
       ['the exchange fails', { status: 500 }],
       ['the token has no access token', { status: 200, body: { refresh_token: 'r', expires_in: 28800, user_id: 'ABC123', token_type: 'Bearer' } }],
-      ['the token has no user id', { status: 200, body: { access_token: 'a', refresh_token: 'r', expires_in: 28800, token_type: 'Bearer' } }],
-      ['the code is refused', { status: 400, body: { errors: [{ errorType: 'invalid_grant', message: 'bad code' }], success: false } }],
+      ['the code is refused', { status: 400, body: { errors: [{ errorType: 'invalid_grant', message: 'bad code' }], success: false, error: 'invalid_grant' } }],
+      ...(provider === 'fitbit'
+        ? ([['the token has no user id', { status: 200, body: { access_token: 'a', refresh_token: 'r', expires_in: 28800, token_type: 'Bearer' } }]] as [string, TokenFault][])
+        : ([['the identity call fails', { status: 500, path: '/v4/users/me/identity' }]] as [string, TokenFault][])),
     ])('redirects to the error page and stores nothing when %s', async (_name, fault) => {
-      emulator.faults.inject({ method: 'POST', path: '/oauth2/token', times: 1, ...fault });
+      emulator.faults.inject({ method: fault.path ? 'GET' : 'POST', times: 1, ...fault, path: fault.path ?? facts.tokenPath });
       expect(await connectThroughEmulator(app, browserFor(1))).toBe(`${app.url}/fitbit/error/`);
       expect(await linkOf(1)).toBeNull();
       emulator.faults.clear();
@@ -209,9 +214,8 @@ describe.each(DATABASE_KINDS)('connecting a Fitbit account (%s)', (kind) => {
       const response = await browserFor(1).get(`${app.url}/fitbit/logout/`);
       expect(response.headers.get('location')).toBe('/goodbye');
       expect(await linkOf(1)).toBeNull();
-      expect(emulator.requests.some((request) => request.path === '/oauth2/revoke' && request.status === 200)).toBe(true);
-      const profile = await fetch(`${emulator.urls.apiUrl}/1/user/-/profile.json`, { headers: { authorization: `Bearer ${accessToken}` } });
-      expect(profile.status).toBe(401);
+      expect(emulator.requests.some((request) => request.path === facts.revokePath && request.status === 200)).toBe(true);
+      expect(await facts.tokenWorks(accessToken)).toBe(false);
     });
 
     it('follows a same-site next and ignores an off-site one', async () => {
@@ -223,7 +227,7 @@ describe.each(DATABASE_KINDS)('connecting a Fitbit account (%s)', (kind) => {
     it('just redirects a user without a link', async () => {
       const response = await browserFor(3).get(`${app.url}/fitbit/logout/`);
       expect(response.headers.get('location')).toBe('/goodbye');
-      expect(emulator.requests.some((request) => request.path === '/oauth2/revoke')).toBe(false);
+      expect(emulator.requests.some((request) => request.path === facts.revokePath)).toBe(false);
     });
   });
 });

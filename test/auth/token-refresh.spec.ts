@@ -4,7 +4,7 @@ import { UserFitbit } from '../../lib/data/entities/user-fitbit.entity.js';
 import type { FitbitEmulator } from '../../lib/testing/index.js';
 import { startAppProcess, type AppProcess } from '../support/app-processes.js';
 import { createPostgresDataSource, type TestDataSource } from '../support/databases.js';
-import { emulatorOptions, startEmulator } from '../support/fitbit-fixture.js';
+import { emulatorOptions, PROVIDERS, providerFacts, startEmulator } from '../support/fitbit-fixture.js';
 import { TEST_USER_HEADER } from '../support/test-sign-in.js';
 
 /** What a child process needs to reach the same database (classes do not cross process lines). */
@@ -13,13 +13,15 @@ function connectionOf(dataSource: TestDataSource): DataSourceOptions {
   return { type, url, schema, extra } as DataSourceOptions;
 }
 
-describe('token refresh across two app processes (PostgreSQL)', () => {
+describe.each(PROVIDERS)('token refresh across two app processes (PostgreSQL, %s)', (provider) => {
   let emulator: FitbitEmulator;
   let dataSource: TestDataSource;
   let processes: AppProcess[] = [];
+  let facts: ReturnType<typeof providerFacts>;
 
   beforeAll(async () => {
-    emulator = await startEmulator({ rateLimitPerHour: 10_000 });
+    emulator = await startEmulator({ provider, rateLimitPerHour: 10_000, rateLimitPerMinute: 10_000 });
+    facts = providerFacts(emulator);
     dataSource = await createPostgresDataSource();
     const setup = { database: connectionOf(dataSource), fitbit: emulatorOptions(emulator) };
     processes = await Promise.all([startAppProcess(setup), startAppProcess(setup)]);
@@ -41,8 +43,8 @@ describe('token refresh across two app processes (PostgreSQL)', () => {
     const tokens = emulator.issueTokens(fitbitUser.id);
     await dataSource.getRepository(UserFitbit).insert({
       userId: String(appUserId),
-      provider: 'fitbit',
-      providerUserId: fitbitUser.id,
+      provider,
+      providerUserId: facts.providerUserIdOf(fitbitUser),
       legacyUserId: null,
       accessToken: tokens.accessToken,
       refreshToken: tokens.refreshToken,
@@ -88,11 +90,17 @@ describe('token refresh across two app processes (PostgreSQL)', () => {
 
   it('answers 103 and removes the link when the refresh token is dead', async () => {
     const fitbitUserId = await linkUser(Date.now() - 1000);
-    emulator.faults.inject({ method: 'POST', path: '/oauth2/token', status: 400, body: { errors: [{ errorType: 'invalid_grant', message: 'dead' }], success: false } });
+    emulator.faults.inject({
+      method: 'POST',
+      path: facts.tokenPath,
+      status: 400,
+      body: { errors: [{ errorType: 'invalid_grant', message: 'dead' }], success: false, error: 'invalid_grant' },
+    });
     const response = await fetch(`${processes[0]!.url}/fitbit/get_data/activities/steps/?period=7d`, {
       headers: { [TEST_USER_HEADER]: String(appUserId) },
     });
     expect(((await response.json()) as { meta: { status_code: number } }).meta.status_code).toBe(103);
-    expect(await dataSource.getRepository(UserFitbit).countBy({ providerUserId: fitbitUserId })).toBe(0);
+    expect(await dataSource.getRepository(UserFitbit).countBy({ userId: String(appUserId) })).toBe(0);
+    expect(fitbitUserId).toBeTruthy();
   });
 });

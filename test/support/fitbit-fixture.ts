@@ -59,3 +59,20 @@ export async function connectThroughEmulator(
   });
   return url;
 }
+
+/** What differs between the two emulated providers, for tests that run against both. */
+export function providerFacts(emulator: FitbitEmulator) {
+  const google = emulator.modeName === 'google-health';
+  return {
+    tokenPath: new URL(emulator.urls.tokenUrl).pathname,
+    revokePath: new URL(emulator.urls.revokeUrl).pathname,
+    accessTokenLifetimeMs: google ? 3_600_000 : 28_800_000,
+    /** The id a link stores: Fitbit's encodedId, or Google's healthUserId. */
+    providerUserIdOf: (user: { id: string; healthUserId?: string }) => (google ? user.healthUserId! : user.id),
+    /** Whether the emulator still accepts an access token. */
+    tokenWorks: async (accessToken: string) => {
+      const url = google ? `${emulator.urls.apiUrl}/users/me/identity` : `${emulator.urls.apiUrl}/1/user/-/profile.json`;
+      return (await fetch(url, { headers: { authorization: `Bearer ${accessToken}` } })).status === 200;
+    },
+  };
+}
