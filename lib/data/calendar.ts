@@ -33,13 +33,28 @@ export function subtractMonths(date: string, months: number): string {
   return fromUtc(target.getTime());
 }
 
+const dateFormats = new Map<string, Intl.DateTimeFormat | null>();
+
+/** One formatter per zone: building an Intl.DateTimeFormat costs far more than using one. Null for unknown zones. */
+function dateFormatOf(timeZone: string): Intl.DateTimeFormat | null {
+  let format = dateFormats.get(timeZone);
+  if (format === undefined) {
+    try {
+      format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    } catch {
+      format = null;
+    }
+    // Zone names come from providers' profiles: bounded in practice, but never let the map grow without end.
+    if (dateFormats.size >= 1000) dateFormats.clear();
+    dateFormats.set(timeZone, format);
+  }
+  return format;
+}
+
 /** Today's date in an IANA zone (UTC when the zone is unknown). */
 export function todayIn(timeZone: string | null | undefined, now: number = Date.now()): string {
-  try {
-    return new Intl.DateTimeFormat('en-CA', { timeZone: timeZone ?? 'UTC', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-  } catch {
-    return fromUtc(now);
-  }
+  const format = dateFormatOf(timeZone ?? 'UTC');
+  return format === null ? fromUtc(now) : format.format(now);
 }
 
 /** Inclusive dates from `start` to `end`, each range at most `maxDays` long, oldest first. */

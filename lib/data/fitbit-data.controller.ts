@@ -8,7 +8,13 @@ import { isKnownTimeSeriesType, type TimeSeriesCategoryName } from './time-serie
 import { parseTimeSeriesQuery } from './time-series-query.js';
 import { TimeSeriesReader } from './time-series-reader.service.js';
 
-/** fitbit-data and the deprecated fitbit-steps: daily values as django-fitbit's JSON envelope. */
+/** Set up front, so an answer the database already wrote as JSON text goes out as JSON too. */
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
+/**
+ * fitbit-data and the deprecated fitbit-steps: daily values as django-fitbit's JSON envelope —
+ * a DataResponse, or in database mode the same envelope already serialized (see TimeSeriesReader.stored).
+ */
 @Controller('fitbit')
 export class FitbitDataController {
   constructor(
@@ -20,19 +26,21 @@ export class FitbitDataController {
 
   @Get('get_data/:category/*resource')
   @Header('Cache-Control', 'no-store')
+  @Header('Content-Type', JSON_CONTENT_TYPE)
   getData(
     @Req() req: Request,
     @Param('category') category: string,
     @Param('resource') resource: string | string[],
     @Query() query: Record<string, unknown>,
-  ): Promise<DataResponse> {
+  ): Promise<DataResponse | string> {
     const path = (Array.isArray(resource) ? resource : resource.split('/')).filter((segment) => segment !== '');
     return this.answer(req, category, path.join('/'), query);
   }
 
   @Get('get_steps')
   @Header('Cache-Control', 'no-store')
-  getSteps(@Req() req: Request, @Query() query: Record<string, unknown>): Promise<DataResponse> {
+  @Header('Content-Type', JSON_CONTENT_TYPE)
+  getSteps(@Req() req: Request, @Query() query: Record<string, unknown>): Promise<DataResponse | string> {
     return this.answer(req, 'activities', 'steps', query);
   }
 
@@ -44,17 +52,26 @@ export class FitbitDataController {
     throw new MethodNotAllowedException();
   }
 
-  /** The order of checks is django-fitbit's: type, user, link, then the query. */
-  private async answer(req: Request, category: string, resource: string, query: Record<string, unknown>): Promise<DataResponse> {
+  /**
+   * The order of checks is django-fitbit's: type, user, link, then the query. When subscribing
+   * there is no link check (stored rows outlive the link), so the link is not even read unless
+   * the reader needs the user's time zone.
+   */
+  private async answer(req: Request, category: string, resource: string, query: Record<string, unknown>): Promise<DataResponse | string> {
     if (!isKnownTimeSeriesType(category, resource)) return dataResponse(DataStatus.badInput);
     const type = { category: category as TimeSeriesCategoryName, resource };
     const user = this.users.of(req);
     if (!user) return dataResponse(DataStatus.notSignedIn);
+    if (this.config.subscribe) {
+      const parsed = parseTimeSeriesQuery(query);
+      if (!parsed) return dataResponse(DataStatus.badInput);
+      return this.reader.stored(user.id, type, parsed);
+    }
     const link = await this.links.findByUser(user.id);
     const currentLink = link?.provider === this.config.provider ? link : null;
-    if (!this.config.subscribe && !currentLink) return dataResponse(DataStatus.notIntegrated);
+    if (!currentLink) return dataResponse(DataStatus.notIntegrated);
     const parsed = parseTimeSeriesQuery(query);
     if (!parsed) return dataResponse(DataStatus.badInput);
-    return this.config.subscribe ? this.reader.stored(user.id, link, type, parsed) : this.reader.live(currentLink!, type, parsed);
+    return this.reader.live(currentLink, type, parsed);
   }
 }

@@ -3,6 +3,7 @@ import {
   ProviderBadRequestError,
   ProviderConflictError,
   ProviderForbiddenError,
+  ProviderNotFoundError,
   ProviderRateLimitError,
   ProviderServerError,
   ProviderUnauthorizedError,
@@ -17,7 +18,8 @@ export function dataStatusOf(error: unknown): DataStatus | null {
   }
   if (error instanceof ProviderConflictError || error instanceof ProviderRateLimitError) return DataStatus.rateLimited;
   if (error instanceof ProviderServerError || error instanceof ProviderUnavailableError) return DataStatus.providerError;
-  if (error instanceof ProviderBadRequestError) return DataStatus.badInput;
+  // django-fitbit let a 404 escape as a 500; the provider not knowing the series is bad input, like a 400.
+  if (error instanceof ProviderBadRequestError || error instanceof ProviderNotFoundError) return DataStatus.badInput;
   return null;
 }
 

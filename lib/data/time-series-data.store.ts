@@ -1,31 +1,84 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Between, In, LessThanOrEqual, type Repository } from 'typeorm';
+import { In, type Repository } from 'typeorm';
 import { TimeSeriesData } from './entities/time-series-data.entity.js';
+import { UserFitbit } from './entities/user-fitbit.entity.js';
 import type { DataObject } from './data-response.js';
 import type { TimeSeriesTypeKey } from './time-series-data-types.js';
 import { TimeSeriesTypeRegistry } from './time-series-type.registry.js';
 
-/** Stored daily values: read by date range, written as one upsert statement per batch. */
+/**
+ * Stored daily values: read by date range, written as one upsert statement per batch.
+ *
+ * Reads serve get_data in database mode, a hot path: their SQL is built by TypeORM once (so it
+ * is right for every driver and schema setting) and then only has its parameters bound, and the
+ * rows come back raw, already in the `{dateTime, value}` shape of the answer.
+ */
 @Injectable()
 export class TimeSeriesDataStore {
+  private readSql: { from: string; all: string } | null = null;
+  private readJsonSql: { from: string; all: string } | null | undefined = undefined;
+  private timeZoneSql: string | null = null;
+  private upsertSql: { kind: 'sqlite' | 'postgres'; sql: string } | null | undefined = undefined;
+
   constructor(
     @InjectRepository(TimeSeriesData) private readonly rows: Repository<TimeSeriesData>,
+    @InjectRepository(UserFitbit) private readonly links: Repository<UserFitbit>,
     private readonly types: TimeSeriesTypeRegistry,
   ) {}
 
-  /** Writes one value per day with a single INSERT … ON CONFLICT DO UPDATE statement. */
+  /**
+   * Writes one value per day with a single INSERT … ON CONFLICT DO UPDATE statement per batch.
+   * On SQLite and PostgreSQL the batch travels as one or two parameters (a JSON object date → value;
+   * two arrays) into a constant statement the driver prepares once: TypeORM's multi-row VALUES
+   * builder spends several times longer per row than the database does. Other drivers keep the builder.
+   */
   async upsert(userId: string, type: TimeSeriesTypeKey, values: readonly DataObject[]): Promise<void> {
     if (values.length === 0) return;
     const typeId = await this.types.idOf(type);
-    await this.rows
-      .createQueryBuilder()
-      .insert()
-      .into(TimeSeriesData)
-      .values(values.map((value) => ({ userId, typeId, date: value.dateTime, value: value.value })))
-      .orUpdate(['value'], ['user_id', 'type_id', 'date'])
-      .updateEntity(false)
-      .execute();
+    // One value per day, the last one winning: PostgreSQL refuses to update a row twice in one statement.
+    const byDate = new Map<string, string | null>();
+    for (const value of values) byDate.set(value.dateTime, value.value);
+    const bulk = this.bulkUpsert();
+    if (bulk?.kind === 'sqlite') {
+      await this.rows.query(bulk.sql, [userId, typeId, JSON.stringify(Object.fromEntries(byDate))]);
+    } else if (bulk?.kind === 'postgres') {
+      await this.rows.query(bulk.sql, [userId, typeId, [...byDate.keys()], [...byDate.values()]]);
+    } else {
+      await this.rows
+        .createQueryBuilder()
+        .insert()
+        .into(TimeSeriesData)
+        .values([...byDate].map(([date, value]) => ({ userId, typeId, date, value })))
+        .orUpdate(['value'], ['user_id', 'type_id', 'date'])
+        .updateEntity(false)
+        .execute();
+    }
+  }
+
+  /** The constant bulk upsert for this driver, named as the entity metadata says (schema included). */
+  private bulkUpsert(): { kind: 'sqlite' | 'postgres'; sql: string } | null {
+    if (this.upsertSql !== undefined) return this.upsertSql;
+    const { driver, options } = this.rows.manager.connection;
+    const metadata = this.rows.metadata;
+    const table = metadata.tablePath.split('.').map((part) => driver.escape(part)).join('.');
+    const [user, typeId, date, value] = (['userId', 'typeId', 'date', 'value'] as const).map((property) =>
+      driver.escape(metadata.findColumnWithPropertyName(property)!.databaseName),
+    );
+    const into = `INSERT INTO ${table} (${user}, ${typeId}, ${date}, ${value})`;
+    const onConflict = `ON CONFLICT (${user}, ${typeId}, ${date}) DO UPDATE SET ${value} = excluded.${value}`;
+    if (options.type === 'better-sqlite3') {
+      // `WHERE true` keeps SQLite from reading ON CONFLICT as a join constraint.
+      this.upsertSql = { kind: 'sqlite', sql: `${into} SELECT ?, ?, j.key, j.value FROM json_each(?) AS j WHERE true ${onConflict}` };
+    } else if (options.type === 'postgres') {
+      this.upsertSql = {
+        kind: 'postgres',
+        sql: `${into} SELECT $1::varchar, $2::integer, u.d, u.v FROM unnest($3::varchar[], $4::varchar[]) AS u(d, v) ${onConflict}`,
+      };
+    } else {
+      this.upsertSql = null;
+    }
+    return this.upsertSql;
   }
 
   /** Removes the stored values of the given days (a provider DELETE notice). */
@@ -37,11 +90,81 @@ export class TimeSeriesDataStore {
   /** Oldest first; a null `start` means from the first stored day. */
   async read(userId: string, type: TimeSeriesTypeKey, start: string | null, end: string): Promise<DataObject[]> {
     const typeId = await this.types.idOf(type);
-    const rows = await this.rows.find({
-      select: { date: true, value: true },
-      where: { userId, typeId, date: start === null ? LessThanOrEqual(end) : Between(start, end) },
-      order: { date: 'ASC' },
-    });
-    return rows.map((row) => ({ dateTime: row.date, value: row.value }));
+    this.readSql ??= { from: this.readQuery(true), all: this.readQuery(false) };
+    const sql = start === null ? this.readSql.all : this.readSql.from;
+    const parameters = start === null ? { userId, typeId, end } : { userId, typeId, start, end };
+    return this.raw<DataObject>(sql, parameters);
+  }
+
+  /**
+   * What `read` returns, as JSON text (`[{"dateTime":…,"value":…},…]`, exactly as JSON.stringify
+   * writes it) and its length. On PostgreSQL and better-sqlite3 the database writes the text, which
+   * spares building and serializing one object per day; other drivers go through `read`.
+   */
+  async readJson(userId: string, type: TimeSeriesTypeKey, start: string | null, end: string): Promise<{ count: number; json: string }> {
+    if (this.readJsonSql === undefined) this.readJsonSql = this.readJsonQueries();
+    if (this.readJsonSql === null) {
+      const objects = await this.read(userId, type, start, end);
+      return { count: objects.length, json: JSON.stringify(objects) };
+    }
+    const typeId = await this.types.idOf(type);
+    const sql = start === null ? this.readJsonSql.all : this.readJsonSql.from;
+    const parameters = start === null ? { userId, typeId, end } : { userId, typeId, start, end };
+    const [row] = await this.raw<{ count: number | string; objects: string }>(sql, parameters);
+    return { count: Number(row!.count), json: row!.objects };
+  }
+
+  /** The time zone of the user's link, if they have one: what "today" means for them. */
+  async timeZoneOf(userId: string): Promise<string | null> {
+    this.timeZoneSql ??= this.links
+      .createQueryBuilder('link')
+      .select('link.timeZone', 'timeZone')
+      .where('link.userId = :userId')
+      .getQuery();
+    const [row] = await this.raw<{ timeZone: string | null }>(this.timeZoneSql, { userId });
+    return row?.timeZone ?? null;
+  }
+
+  /** One aggregate row: the count and the JSON array of the objects, oldest first; null where the SQL dialect is not known. */
+  private readJsonQueries(): { from: string; all: string } | null {
+    const driver = this.rows.manager.connection.driver;
+    const e = (name: string) => driver.escape(name);
+    const days = `${e('days')}.${e('dateTime')}`;
+    const values = `${e('days')}.${e('value')}`;
+    let select: string;
+    if (driver.options.type === 'postgres') {
+      // json_agg would space out its output; to_json writes each JSON string literal.
+      select =
+        `'[' || coalesce(string_agg('{"dateTime":' || to_json(${days}) || ',"value":' || coalesce(CAST(to_json(${values}) AS text), 'null') || '}', ',' ` +
+        `ORDER BY ${days}), '') || ']'`;
+    } else if (driver.options.type === 'better-sqlite3') {
+      // Compact, as JSON.stringify writes it. The aggregate reads the ordered subquery in order:
+      // SQLite never flattens an ORDER BY subquery into an aggregate (flattening rule 16), and this
+      // is twice as fast as ORDER BY inside the aggregate, which sorts again.
+      select = `json_group_array(json_object('dateTime', ${days}, 'value', ${values}))`;
+    } else {
+      return null;
+    }
+    // The rows exactly as `read` selects them, wrapped in one aggregate; no :parameters outside them.
+    const query = (bounded: boolean) =>
+      `SELECT COUNT(*) AS ${e('count')}, ${select} AS ${e('objects')} FROM (${this.readQuery(bounded)}) ${e('days')}`;
+    return { from: query(true), all: query(false) };
+  }
+
+  private readQuery(bounded: boolean): string {
+    const query = this.rows
+      .createQueryBuilder('data')
+      .select('data.date', 'dateTime')
+      .addSelect('data.value', 'value')
+      .where('data.userId = :userId')
+      .andWhere('data.typeId = :typeId')
+      .andWhere('data.date <= :end');
+    if (bounded) query.andWhere('data.date >= :start');
+    return query.orderBy('data.date', 'ASC').getQuery();
+  }
+
+  private raw<T>(sql: string, parameters: Record<string, unknown>): Promise<T[]> {
+    const [query, values] = this.rows.manager.connection.driver.escapeQueryWithParameters(sql, parameters);
+    return this.rows.query(query, values) as Promise<T[]>;
   }
 }
