@@ -8,4 +8,5 @@ export const PROVIDER_DEFAULTS: Readonly<Record<FitbitProviderName, ProviderDefa
   'google-health': GOOGLE_HEALTH_DEFAULTS,
 };
 
-export const DEFAULT_PROVIDER: FitbitProviderName = 'fitbit';
+/** Google switched the legacy Fitbit Web API off on 2026-11-02: new installations read Fitbit data through Google Health. */
+export const DEFAULT_PROVIDER: FitbitProviderName = 'google-health';

@@ -136,7 +136,7 @@ async function seedLink(store: UserLinkStore, options: { expired: boolean }): Pr
 }
 
 function fitbitModule(): DynamicModule {
-  return FitbitModule.forRoot({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, endpoints: emulator.urls });
+  return FitbitModule.forRoot({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, provider: 'fitbit', endpoints: emulator.urls });
 }
 
 beforeAll(async () => {

@@ -45,7 +45,16 @@ describe('FitbitModule configuration', () => {
       loginUrl: '/login',
       routePrefix: 'fitbit',
       tokenEncryptionKey: null,
+      provider: 'google-health',
+      endpoints: {
+        authorizeUrl: 'https://accounts.google.com/o/oauth2/v2/auth',
+        tokenUrl: 'https://oauth2.googleapis.com/token',
+        revokeUrl: 'https://oauth2.googleapis.com/revoke',
+        apiUrl: 'https://health.googleapis.com/v4',
+        keysetUrl: 'https://www.gstatic.com/googlehealthapi/webhooks/webhooks_public_keyset.json',
+      },
     });
+    expect(config.googleHealth).toMatchObject({ subscriptionCreatePolicy: 'AUTOMATIC', trackerDataSourceFamily: 'google-wearables', pollIntervalMinutes: 60 });
     expect(config.subscribedTypes).toHaveLength(TIME_SERIES_TYPES.length);
     expect(config.users.id({ id: 7 })).toBe('7');
     expect(config.users.isActive({ id: 7, isActive: false })).toBe(false);
@@ -60,7 +69,7 @@ describe('FitbitModule configuration', () => {
 
   it('registers the Bull queue on the configured Redis when subscribe is on', async () => {
     const moduleRef = await boot(
-      FitbitModule.forRoot({ ...base, subscribe: true, worker: false, subscriberId: '1', queue: { redis, prefix: `cfg-${process.pid}` } }),
+      FitbitModule.forRoot({ ...base, provider: 'fitbit', subscribe: true, worker: false, subscriberId: '1', queue: { redis, prefix: `cfg-${process.pid}` } }),
     );
     const queue = moduleRef.get<Bull.Queue>(getQueueToken(FITBIT_QUEUE), { strict: false });
     await queue.isReady();
@@ -109,6 +118,23 @@ describe('FitbitModule configuration', () => {
         /"subscriptions": \['steps'\] resources are invalid for the foods category$/,
       ],
       ['subscribe without subscriber id', FitbitModule.forRoot({ ...base, subscribe: true, queue: { redis } }), /"subscriberId".*required.*"subscribe"/],
+      [
+        'google-health subscribe without the webhook Authorization',
+        FitbitModule.forRoot({ ...base, subscribe: true, subscriberId: 's', queue: { redis } }),
+        /"googleHealth.webhookAuthorization": is required/,
+      ],
+      [
+        'MANUAL subscriptions without project credentials',
+        FitbitModule.forRoot({
+          ...base,
+          subscribe: true,
+          subscriberId: 's',
+          queue: { redis },
+          googleHealth: { webhookAuthorization: 'Bearer x', projectNumber: '1', subscriptionCreatePolicy: 'MANUAL' },
+        }),
+        /"googleHealth.projectAccessToken": is required when googleHealth.subscriptionCreatePolicy is MANUAL/,
+      ],
+      ['an unknown subscription policy', FitbitModule.forRoot({ ...base, googleHealth: { subscriptionCreatePolicy: 'SOMETIMES' as never } }), /"googleHealth.subscriptionCreatePolicy"/],
       ['subscribe without queue', FitbitModule.forRoot({ ...base, subscribe: true, subscriberId: '1' }), /"queue".*required.*"subscribe"/],
       ['unknown provider', FitbitModule.forRoot({ ...base, provider: 'garmin' as never }), /"provider": must be one of/],
       ['endpoint that is no URL', FitbitModule.forRoot({ ...base, endpoints: { apiUrl: 'api.fitbit.com' } }), /"endpoints.apiUrl": must be an absolute http\(s\) URL/],

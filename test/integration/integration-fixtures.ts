@@ -2,7 +2,7 @@ import type { TestDataSource } from '../support/databases.js';
 import { TEST_USER_HEADER } from '../support/fitbit-test-app.js';
 import { UserFitbit } from '../../lib/data/entities/user-fitbit.entity.js';
 
-export const FITBIT_CREDENTIALS = { clientId: 'client', clientSecret: 'secret' };
+export const FITBIT_CREDENTIALS = { clientId: 'client', clientSecret: 'secret', provider: 'fitbit' as const };
 
 /** Stores a link row for the app user, the way `complete/` would (tokens need not be valid). */
 export async function linkUser(dataSource: TestDataSource, userId: string, overrides: Partial<UserFitbit> = {}): Promise<void> {

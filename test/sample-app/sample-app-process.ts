@@ -1,0 +1,76 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Variables the sample app reads; the test's own environment must not leak into the app under test. */
+const SAMPLE_VARIABLES = /^(PORT|DATABASE_URL|SAMPLE_USERS|SESSION_SECRET|TOKEN_ENCRYPTION_KEY|REDIS_URL|FITBIT_.*)$/;
+
+export interface SampleAppProcess {
+  url: string;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** Runs `sample-app/main.ts` the way `npm start` does, on a free port with a fresh SQLite file. */
+export async function startSampleApp(env: Record<string, string>): Promise<SampleAppProcess> {
+  const directory = mkdtempSync(join(tmpdir(), 'sample-app-'));
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !SAMPLE_VARIABLES.test(name)));
+  const child: ChildProcess = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'sample-app/main.ts'], {
+    cwd: ROOT,
+    env: {
+      ...inherited,
+      SWC_NODE_PROJECT: 'tsconfig.json',
+      NO_COLOR: '1',
+      PORT: '0',
+      DATABASE_URL: `sqlite:${join(directory, 'sample.sqlite')}`,
+      SESSION_SECRET: 'browser test session secret',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the sample app did not start in time:\n${output}`)), 30_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const ready = /Open (http:\/\/localhost:\d+)/.exec(output);
+      if (ready) {
+        clearTimeout(timer);
+        resolve(ready[1]!);
+      }
+    });
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the sample app exited with ${code}:\n${output}`));
+    });
+  });
+  return {
+    url,
+    output: () => output,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+      rmSync(directory, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Runs `sample-app/main.ts` to its exit, for start-up failures. */
+export function runSampleAppToExit(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !SAMPLE_VARIABLES.test(name)));
+  const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'sample-app/main.ts'], {
+    cwd: ROOT,
+    env: { ...inherited, SWC_NODE_PROJECT: 'tsconfig.json', NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
+}
