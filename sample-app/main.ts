@@ -6,7 +6,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { FitbitEmulator } from '../lib/testing/index.js';
 import { SampleAppModule } from './app.module.js';
 import { exitWithStartupError, loadSettingsOrExit } from './config/load-settings.js';
-import { startDemoFitbit } from './demo/demo-fitbit.js';
+import { demoEmulatorName, startDemoFitbit } from './demo/demo-fitbit.js';
 import { SampleUsers } from './users/sample-users.service.js';
 import { configureWebApp } from './web/configure-web.js';
 
@@ -31,10 +31,13 @@ try {
 
 const { port } = app.getHttpServer().address() as AddressInfo;
 const lines = [``, `Open http://localhost:${port}`];
+const google = settings.fitbit.provider !== 'fitbit';
+const upstream = google ? 'Google Health' : 'Fitbit';
 if (emulator) {
   lines.push(
-    `Demo mode: no FITBIT_CLIENT_ID is set, so the Fitbit emulator at ${emulator.baseUrl} stands in for Fitbit`,
-    `(its consent page lets you pick a demo Fitbit account). Set FITBIT_CLIENT_ID and FITBIT_CLIENT_SECRET to use Fitbit.`,
+    `Demo mode: no FITBIT_CLIENT_ID is set, so the ${demoEmulatorName(settings)} at ${emulator.baseUrl} stands in for ${upstream}`,
+    `(its consent page lets you pick a demo account). Set FITBIT_CLIENT_ID and FITBIT_CLIENT_SECRET to use ${upstream}` +
+      (google ? '; FITBIT_PROVIDER=fitbit demonstrates the legacy Fitbit Web API instead.' : '.'),
   );
 }
 lines.push(
@@ -45,7 +48,7 @@ lines.push(
 lines.push(
   settings.subscribe
     ? 'Subscriptions are on (REDIS_URL): data is imported by the worker in this process and served from the database.'
-    : 'Subscriptions are off: the dashboard asks Fitbit for every chart. Set REDIS_URL to turn them on.',
+    : `Subscriptions are off: the dashboard asks ${upstream} for every chart. Set REDIS_URL to turn them on.`,
   ``,
 );
 console.log(lines.join('\n'));

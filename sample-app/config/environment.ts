@@ -33,7 +33,7 @@ export interface SampleSettings {
   subscribe: boolean;
   redisUrl: string | null;
   routePrefix: string;
-  /** Set when no Fitbit client id is configured: the sample starts its own Fitbit emulator. */
+  /** Set when no client id is configured: the sample starts its own emulator in the provider's mode. */
   demo: { emulatorPort: number } | null;
   /** FitbitModule options; in demo mode the endpoints are filled in once the emulator listens. */
   fitbit: FitbitModuleOptions;
@@ -41,6 +41,11 @@ export interface SampleSettings {
 
 export const DEMO_CLIENT_ID = 'sample-demo-client';
 export const DEMO_CLIENT_SECRET = 'sample-demo-secret';
+/** Demo mode with google-health: the Authorization value the demo emulator signs its notifications with and the app expects. */
+export const DEMO_WEBHOOK_AUTHORIZATION = 'Bearer sample-demo-webhook-secret';
+/** Demo mode with google-health: the emulator's (and so the app's) Cloud project number. */
+export const DEMO_PROJECT_NUMBER = '123456789012';
+export const DEFAULT_PROVIDER: FitbitProviderName = 'google-health';
 export const DEFAULT_PORT = 3000;
 export const DEFAULT_SQLITE_FILE = fileURLToPath(new URL('../data/sample-app.sqlite', import.meta.url));
 const PROVIDERS: readonly FitbitProviderName[] = ['fitbit', 'google-health'];
@@ -169,14 +174,43 @@ function positiveInteger(env: Env, name: string): number | undefined {
   return Number(value);
 }
 
-function endpoints(env: Env): FitbitEndpoints | undefined {
+/**
+ * google-health: FITBIT_API_URL is the Health API base (…/v4); FITBIT_TOKEN_URL, FITBIT_REVOKE_URL and FITBIT_KEYSET_URL
+ * each name one endpoint. fitbit: FITBIT_API_URL is the base of /oauth2/token, /oauth2/revoke and the Web API, and
+ * FITBIT_TOKEN_URL / FITBIT_REVOKE_URL override the derived token and revoke URLs.
+ */
+function endpoints(env: Env, provider: FitbitProviderName): FitbitEndpoints | undefined {
   const authorizeUrl = httpUrl(env, 'FITBIT_AUTHORIZE_URL');
   const apiUrl = httpUrl(env, 'FITBIT_API_URL');
-  if (authorizeUrl === undefined && apiUrl === undefined) return undefined;
-  return {
-    authorizeUrl,
-    ...(apiUrl === undefined ? {} : { tokenUrl: `${apiUrl}/oauth2/token`, revokeUrl: `${apiUrl}/oauth2/revoke`, apiUrl }),
-  };
+  let tokenUrl = httpUrl(env, 'FITBIT_TOKEN_URL');
+  let revokeUrl = httpUrl(env, 'FITBIT_REVOKE_URL');
+  const keysetUrl = httpUrl(env, 'FITBIT_KEYSET_URL');
+  if (provider === 'fitbit' && apiUrl !== undefined) {
+    tokenUrl ??= `${apiUrl}/oauth2/token`;
+    revokeUrl ??= `${apiUrl}/oauth2/revoke`;
+  }
+  const given = withoutUndefined({ authorizeUrl, tokenUrl, revokeUrl, apiUrl, keysetUrl });
+  return Object.keys(given).length === 0 ? undefined : given;
+}
+
+/** The whole `Authorization` header value Google sends with each notification, e.g. `Bearer <secret>`. */
+function webhookAuthorization(env: Env): string | undefined {
+  const value = text(env, 'FITBIT_WEBHOOK_AUTHORIZATION');
+  if (value !== undefined && !/^[!-~]+ [ -~]*[!-~]$/.test(value)) {
+    throw new EnvironmentError(
+      'FITBIT_WEBHOOK_AUTHORIZATION',
+      'must be the whole Authorization header value Google sends (the subscriber\'s endpointAuthorization secret), such as "Bearer <long random secret>"',
+    );
+  }
+  return value;
+}
+
+function projectNumber(env: Env): string | undefined {
+  const value = text(env, 'GOOGLE_PROJECT_NUMBER');
+  if (value !== undefined && !/^\d{1,20}$/.test(value)) {
+    throw new EnvironmentError('GOOGLE_PROJECT_NUMBER', `must be the Google Cloud project number (digits only, not the project id), got "${value}"`);
+  }
+  return value;
 }
 
 /** Where the demo emulator listens: FITBIT_EMULATOR_PORT, else the app's port + 1 (a free port when PORT is 0). */
@@ -187,7 +221,7 @@ function emulatorPort(env: Env, appPort: number): number {
 }
 
 /**
- * Reads and checks every variable the sample app understands (see sample-app/README.md).
+ * Reads and checks every variable the sample app understands (see "The sample app" in README.md).
  * Throws an EnvironmentError naming the first bad variable.
  */
 export function parseEnvironment(env: Env = process.env): SampleSettings {
@@ -202,18 +236,31 @@ export function parseEnvironment(env: Env = process.env): SampleSettings {
   }
   const demo = clientId === undefined ? { emulatorPort: emulatorPort(env, appPort) } : null;
 
-  const provider = text(env, 'FITBIT_PROVIDER') ?? 'fitbit';
-  if (!(PROVIDERS as readonly string[]).includes(provider)) {
-    throw new EnvironmentError('FITBIT_PROVIDER', `must be one of ${PROVIDERS.join(', ')}, got "${provider}"`);
+  const providerText = text(env, 'FITBIT_PROVIDER') ?? DEFAULT_PROVIDER;
+  if (!(PROVIDERS as readonly string[]).includes(providerText)) {
+    throw new EnvironmentError('FITBIT_PROVIDER', `must be one of ${PROVIDERS.join(', ')}, got "${providerText}"`);
   }
-  if (demo && provider !== 'fitbit') {
-    throw new EnvironmentError('FITBIT_PROVIDER', `"${provider}" needs FITBIT_CLIENT_ID and FITBIT_CLIENT_SECRET: the demo emulator speaks only the legacy Fitbit Web API ("fitbit")`);
-  }
+  const provider = providerText as FitbitProviderName;
+  const google = provider === 'google-health';
   const redis = redisUrl(env);
   const subscriberId = text(env, 'FITBIT_SUBSCRIBER_ID') ?? (demo && redis ? '1' : undefined);
   if (redis !== null && subscriberId === undefined) {
-    throw new EnvironmentError('FITBIT_SUBSCRIBER_ID', 'is required when REDIS_URL turns subscriptions on (the subscriber id registered at Fitbit)');
+    throw new EnvironmentError(
+      'FITBIT_SUBSCRIBER_ID',
+      google
+        ? 'is required when REDIS_URL turns subscriptions on (the id of your subscriber, projects/<GOOGLE_PROJECT_NUMBER>/subscribers/<id>)'
+        : 'is required when REDIS_URL turns subscriptions on (the subscriber id registered at Fitbit)',
+    );
   }
+  const authorization = webhookAuthorization(env) ?? (demo && google ? DEMO_WEBHOOK_AUTHORIZATION : undefined);
+  if (google && redis !== null && authorization === undefined) {
+    throw new EnvironmentError(
+      'FITBIT_WEBHOOK_AUTHORIZATION',
+      'is required with FITBIT_PROVIDER=google-health when REDIS_URL turns subscriptions on: the whole Authorization value Google sends with each notification, such as "Bearer <secret>"',
+    );
+  }
+  const project = projectNumber(env) ?? (demo && google ? DEMO_PROJECT_NUMBER : undefined);
+  const googleHealth = withoutUndefined({ projectNumber: project, webhookAuthorization: authorization });
   const sessionSecret = text(env, 'SESSION_SECRET') ?? null;
   if (sessionSecret !== null && sessionSecret.length < 16) {
     throw new EnvironmentError('SESSION_SECRET', 'must be at least 16 characters long');
@@ -236,8 +283,9 @@ export function parseEnvironment(env: Env = process.env): SampleSettings {
   const fitbit: FitbitModuleOptions = {
     clientId: clientId ?? DEMO_CLIENT_ID,
     clientSecret: clientSecret ?? DEMO_CLIENT_SECRET,
-    provider: provider as FitbitProviderName,
-    endpoints: endpoints(env),
+    provider,
+    endpoints: endpoints(env, provider),
+    googleHealth: Object.keys(googleHealth).length === 0 ? undefined : googleHealth,
     scopes,
     callbackUrl,
     verificationCode: text(env, 'FITBIT_VERIFICATION_CODE'),
@@ -274,9 +322,12 @@ export const VARIABLE_OF_OPTION: Readonly<Record<string, string>> = {
   clientSecret: 'FITBIT_CLIENT_SECRET',
   provider: 'FITBIT_PROVIDER',
   'endpoints.authorizeUrl': 'FITBIT_AUTHORIZE_URL',
-  'endpoints.tokenUrl': 'FITBIT_API_URL',
-  'endpoints.revokeUrl': 'FITBIT_API_URL',
+  'endpoints.tokenUrl': 'FITBIT_TOKEN_URL',
+  'endpoints.revokeUrl': 'FITBIT_REVOKE_URL',
   'endpoints.apiUrl': 'FITBIT_API_URL',
+  'endpoints.keysetUrl': 'FITBIT_KEYSET_URL',
+  'googleHealth.webhookAuthorization': 'FITBIT_WEBHOOK_AUTHORIZATION',
+  'googleHealth.projectNumber': 'GOOGLE_PROJECT_NUMBER',
   scopes: 'FITBIT_SCOPES',
   callbackUrl: 'FITBIT_CALLBACK_URL',
   verificationCode: 'FITBIT_VERIFICATION_CODE',

@@ -18,7 +18,7 @@ export function loadSettingsOrExit(): SampleSettings {
 
 export function exitWithStartupError(error: unknown): never {
   if (error instanceof EnvironmentError || error instanceof FitbitConfigurationError) {
-    console.error(`\nThe sample app cannot start. ${describeStartupError(error)}\nSee sample-app/README.md for the environment variables.\n`);
+    console.error(`\nThe sample app cannot start. ${describeStartupError(error)}\nSee "The sample app" in README.md for the environment variables.\n`);
   } else {
     console.error('\nThe sample app cannot start:', error);
   }

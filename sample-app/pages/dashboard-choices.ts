@@ -1,4 +1,4 @@
-import { PERIODS, TIME_SERIES_TYPES, type TimeSeriesCategoryName } from '../../lib/index.js';
+import { PERIODS, TIME_SERIES_TYPES, type TimeSeriesCategoryName, type TimeSeriesTypeKey } from '../../lib/index.js';
 
 export const DEFAULT_TYPE = 'activities/steps';
 export const DEFAULT_PERIOD = '30d';
@@ -34,15 +34,19 @@ function resourceLabel(resource: string): string {
   return parts[0] === 'tracker' ? `${label} (tracker only)` : label;
 }
 
-/** The 36 data types grouped by category for the picker, and the periods, with the chosen ones marked. */
-export function dashboardChoices(type: string, period: string) {
+/**
+ * The 36 data types grouped by category for the picker, and the periods, with the chosen ones marked.
+ * Types the provider cannot serve (`supports` false: Google has no active score or awakenings count)
+ * stay in the list, marked, so the page can say why their chart is empty.
+ */
+export function dashboardChoices(type: string, period: string, supports: (type: TimeSeriesTypeKey) => boolean = () => true) {
   const categories = [...new Set(TIME_SERIES_TYPES.map((entry) => entry.category))];
   return {
     typeGroups: categories.map((category) => ({
       label: CATEGORY_LABELS[category],
       types: TIME_SERIES_TYPES.filter((entry) => entry.category === category).map((entry) => {
         const path = `${entry.category}/${entry.resource}`;
-        return { path, label: resourceLabel(entry.resource), selected: path === type };
+        return { path, label: resourceLabel(entry.resource), selected: path === type, unsupported: !supports(entry) };
       }),
     })),
     periods: PERIODS.map((value) => ({ value, label: PERIOD_LABELS[value] ?? value, selected: value === period })),

@@ -1,5 +1,5 @@
-import { Controller, Get, Query, Render } from '@nestjs/common';
-import { FitbitIntegrationWarning } from '../../lib/index.js';
+import { Controller, Get, Inject, Query, Render } from '@nestjs/common';
+import { FITBIT_PROVIDER, FitbitIntegrationWarning, type FitbitProvider } from '../../lib/index.js';
 import { SignedInOnly } from '../users/signed-in-only.decorator.js';
 import { dashboardChoices, DEFAULT_PERIOD, DEFAULT_TYPE, isPeriodName, isTypePath } from './dashboard-choices.js';
 
@@ -13,6 +13,8 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 @Controller()
 @SignedInOnly()
 export class DashboardController {
+  constructor(@Inject(FITBIT_PROVIDER) private readonly provider: FitbitProvider) {}
+
   @Get('dashboard')
   @FitbitIntegrationWarning('Connect your Fitbit account to see your data here.')
   @Render('dashboard')
@@ -22,7 +24,11 @@ export class DashboardController {
     const chosenPeriod = isPeriodName(period) ? period : DEFAULT_PERIOD;
     return {
       title: 'Dashboard',
-      ...dashboardChoices(chosenType, chosenPeriod),
+      ...dashboardChoices(chosenType, chosenPeriod, (entry) => this.provider.supportsType(entry)),
+      unsupportedNote:
+        this.provider.name === 'google-health'
+          ? 'Google Health has no equivalent of “{type}”, so there is nothing to chart.'
+          : 'Fitbit no longer serves “{type}”, so there is nothing to chart.',
       rangeMode: range !== null,
       from: range?.from ?? '',
       to: range?.to ?? '',

@@ -1,5 +1,5 @@
 // The dashboard: asks the module's get_data route for the chosen data and draws it with Chart.js.
-// The Chart instance is window.fitbitChart; #chart-status carries data-state="loading|ready|empty|problem".
+// The Chart instance is window.fitbitChart; #chart-status carries data-state="loading|ready|empty|unsupported|problem".
 (function () {
   'use strict';
 
@@ -60,6 +60,13 @@
   function label() {
     var select = form.elements.type;
     return select.options[select.selectedIndex].text;
+  }
+
+  // Types the provider has no equivalent for (Google Health: active score, awakenings count):
+  // the module answers with no rows, and the page says why instead of "no data".
+  function unsupported() {
+    var select = form.elements.type;
+    return select.options[select.selectedIndex].dataset.unsupported === 'true';
   }
 
   function showAddress(current) {
@@ -150,7 +157,9 @@
         }
         draw(body.objects);
         fillTable(body.objects);
-        if (body.objects.length === 0) {
+        if (body.objects.length === 0 && unsupported()) {
+          setStatus('unsupported', form.dataset.unsupportedNote.replace('{type}', label()));
+        } else if (body.objects.length === 0) {
           setStatus('empty', document.body.dataset.subscribe === 'true'
             ? 'No data yet for this choice. Your history may still be importing: reload in a moment.'
             : 'No data for this choice.');

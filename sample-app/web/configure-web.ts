@@ -51,6 +51,7 @@ export function configureWebApp(app: NestExpressApplication, settings: SampleSet
     res.locals.currentUser = req.user ?? null;
     res.locals.fitbitPrefix = `/${settings.routePrefix}`;
     res.locals.demoMode = settings.demo !== null;
+    res.locals.providerName = settings.fitbit.provider === 'fitbit' ? 'Fitbit' : 'Google Health';
     res.locals.subscribe = settings.subscribe;
     pageMessages(req, res);
     next();

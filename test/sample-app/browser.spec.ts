@@ -1,9 +1,12 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Bull from 'bull';
 import { Redis } from 'ioredis';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays } from '../../lib/data/calendar.js';
+import { RECONNECT_MESSAGE } from '../../lib/integration/fitbit.service.js';
 import { FITBIT_QUEUE } from '../../lib/index.js';
 import { FitbitEmulator, type EmulatorUser } from '../../lib/testing/index.js';
 import { TEST_REDIS_URL } from '../support/service-urls.js';
@@ -13,7 +16,28 @@ const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/sample-app/', import.meta.url));
 const CLIENT_ID = 'sample-browser-client';
 const CLIENT_SECRET = 'sample-browser-secret';
+const WEBHOOK_AUTHORIZATION = 'Bearer sample-browser-webhook-secret';
+const PROJECT_NUMBER = '555000111222';
 const DEFAULT_WARNING = 'This page requires Fitbit integration.';
+
+type Provider = 'fitbit' | 'google-health';
+const PROVIDERS: readonly Provider[] = ['fitbit', 'google-health'];
+
+/** What differs between the two providers in the browser. */
+const FACTS = {
+  fitbit: {
+    consentHeading: 'Allow access to your Fitbit data?',
+    unsupportedNote: (type: string) => `Fitbit no longer serves “${type}”, so there is nothing to chart.`,
+    demoOutput: /Demo mode: .*Fitbit emulator at http:\/\/127\.0\.0\.1:\d+ stands in for Fitbit\n/,
+    consentUrl: /127\.0\.0\.1:\d+\/oauth2\/authorize\?/,
+  },
+  'google-health': {
+    consentHeading: 'Sign in with Google',
+    unsupportedNote: (type: string) => `Google Health has no equivalent of “${type}”, so there is nothing to chart.`,
+    demoOutput: /Demo mode: .*Google Health emulator at http:\/\/127\.0\.0\.1:\d+ stands in for Google Health\n/,
+    consentUrl: /127\.0\.0\.1:\d+\/o\/oauth2\/v2\/auth\?/,
+  },
+} as const;
 
 interface DashboardReading {
   rows: { date: string; value: string }[];
@@ -57,10 +81,10 @@ async function dashboardSettled(page: Page): Promise<string> {
   return (await page.getAttribute('#chart-status', 'data-state'))!;
 }
 
-/** Changes a dashboard control and waits for the chart that follows. */
-async function choose(page: Page, select: string, value: string): Promise<void> {
+/** Changes a dashboard control and waits for the chart that follows; returns data-state. */
+async function choose(page: Page, select: string, value: string): Promise<string> {
   await Promise.all([page.waitForResponse((response) => response.url().includes('/fitbit/get_data/')), page.selectOption(select, value)]);
-  expect(await dashboardSettled(page)).toBe('ready');
+  return dashboardSettled(page);
 }
 
 /** The table's rows and the Chart.js instance's labels and numbers (window.fitbitChart). */
@@ -68,57 +92,114 @@ function readDashboard(page: Page): Promise<DashboardReading> {
   return page.evaluate<DashboardReading>(READ_DASHBOARD);
 }
 
-/** The table and the chart both hold exactly what the emulator serves for that user, path and days. */
+/**
+ * The table and the chart hold, for each of the user's last `days` days, what the emulator serves for that path:
+ * the legacy emulator's exact text; through Google, the legacy-unit number the Google values are derived from
+ * (within 0.01, as km and kg come back from millimetres and grams).
+ */
 function expectEmulatorNumbers(reading: DashboardReading, emulator: FitbitEmulator, user: EmulatorUser, path: string, days: number): void {
-  expect(reading.rows).toHaveLength(days);
-  expect(reading.rows.at(-1)!.date).toBe(emulator.todayOf(user.id));
-  const served = reading.rows.map((row) => ({ date: row.date, value: emulator.dailyValue(user.id, path, row.date) }));
-  expect(reading.rows).toEqual(served);
-  expect(reading.labels).toEqual(served.map((row) => row.date));
-  expect(reading.values).toEqual(served.map((row) => Number(row.value)));
+  const today = emulator.todayOf(user.id);
+  const dates = Array.from({ length: days }, (_, i) => addDays(today, i - days + 1));
+  expect(reading.rows.map((row) => row.date)).toEqual(dates);
+  const served = dates.map((date) => ({ date, value: emulator.dailyValue(user.id, path, date) }));
+  expect(served.every((row) => row.value !== null), `${path}: the emulator has a value for every day`).toBe(true);
+  if (emulator.modeName === 'fitbit') {
+    expect(reading.rows).toEqual(served);
+  } else {
+    for (const [index, row] of reading.rows.entries()) {
+      const difference = Math.abs(Number(row.value) - Number(served[index]!.value));
+      expect(difference, `${path} ${row.date}: shown ${row.value}, emulator ${served[index]!.value}`).toBeLessThanOrEqual(0.01 + 1e-9);
+    }
+  }
+  expect(reading.labels).toEqual(dates);
+  expect(reading.values).toEqual(reading.rows.map((row) => Number(row.value)));
+}
+
+/** Waits until the emulator has had no request for a moment (the history import is done). */
+async function emulatorQuiet(emulator: FitbitEmulator): Promise<void> {
+  let seen = -1;
+  for (let attempt = 0; attempt < 40 && emulator.requests.length !== seen; attempt += 1) {
+    seen = emulator.requests.length;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+}
+
+/** Runs SQL on a sample app's SQLite file (WAL: the running app keeps working). */
+async function withDatabase<T>(file: string, work: (database: DataSource) => Promise<T>): Promise<T> {
+  const database = await new DataSource({ type: 'better-sqlite3', database: file }).initialize();
+  try {
+    return await work(database);
+  } finally {
+    await database.destroy();
+  }
 }
 
 describe('the sample app in a browser', () => {
   const queuePrefix = `sample-browser-${process.pid}-${Date.now()}`;
   let browser: Browser;
-  let emulator: FitbitEmulator;
-  /** Against the test's emulator; with subscriptions (REDIS_URL); in demo mode. Started side by side. */
-  let plainApp: SampleAppProcess;
+  const emulators = {} as Record<Provider, FitbitEmulator>;
+  /** Against the test's emulator of each provider; google-health with subscriptions (REDIS_URL); demo mode (both providers). Started side by side. */
+  const plainApps = {} as Record<Provider, SampleAppProcess>;
+  const demoApps = {} as Record<Provider, SampleAppProcess>;
   let subscribingApp: SampleAppProcess;
-  let demoApp: SampleAppProcess;
+
+  /** The variables that point the app at the test's emulator. */
+  function againstEmulator(provider: Provider): Record<string, string> {
+    const urls = emulators[provider].urls;
+    const common = { SAMPLE_USERS: 'alice:wonderland,bob:builder', FITBIT_CLIENT_ID: CLIENT_ID, FITBIT_CLIENT_SECRET: CLIENT_SECRET, FITBIT_AUTHORIZE_URL: urls.authorizeUrl };
+    if (provider === 'fitbit') return { ...common, FITBIT_PROVIDER: 'fitbit', FITBIT_API_URL: urls.apiUrl };
+    // No FITBIT_PROVIDER: google-health is the default.
+    return {
+      ...common,
+      FITBIT_API_URL: urls.apiUrl,
+      FITBIT_TOKEN_URL: urls.tokenUrl,
+      FITBIT_REVOKE_URL: urls.revokeUrl,
+      FITBIT_KEYSET_URL: urls.keysetUrl!,
+      FITBIT_WEBHOOK_AUTHORIZATION: WEBHOOK_AUTHORIZATION,
+      GOOGLE_PROJECT_NUMBER: PROJECT_NUMBER,
+    };
+  }
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium)`);
     mkdirSync(ARTIFACTS, { recursive: true });
-    emulator = await FitbitEmulator.start({ mode: 'fitbit', clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, autoApprove: false, realTime: true });
-    const againstEmulator = {
-      SAMPLE_USERS: 'alice:wonderland,bob:builder',
-      FITBIT_CLIENT_ID: CLIENT_ID,
-      FITBIT_CLIENT_SECRET: CLIENT_SECRET,
-      FITBIT_AUTHORIZE_URL: emulator.urls.authorizeUrl,
-      FITBIT_API_URL: emulator.urls.apiUrl,
-    };
-    [browser, plainApp, subscribingApp, demoApp] = await Promise.all([
+    for (const file of readdirSync(ARTIFACTS).filter((name) => name.endsWith('.png'))) rmSync(`${ARTIFACTS}${file}`);
+    [emulators.fitbit, emulators['google-health']] = await Promise.all([
+      FitbitEmulator.start({ mode: 'fitbit', clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, autoApprove: false, realTime: true }),
+      FitbitEmulator.start({
+        mode: 'google-health',
+        clientId: CLIENT_ID,
+        clientSecret: CLIENT_SECRET,
+        autoApprove: false,
+        realTime: true,
+        rateLimitPerMinute: 100_000,
+        webhookAuthorization: WEBHOOK_AUTHORIZATION,
+        projectNumber: PROJECT_NUMBER,
+      }),
+    ]);
+    [browser, plainApps.fitbit, plainApps['google-health'], subscribingApp, demoApps['google-health'], demoApps.fitbit] = await Promise.all([
       chromium.launch({
         executablePath: CHROMIUM,
         args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
       }),
-      startSampleApp(againstEmulator),
+      startSampleApp(againstEmulator('fitbit')),
+      startSampleApp(againstEmulator('google-health')),
       startSampleApp({
-        ...againstEmulator,
+        ...againstEmulator('google-health'),
         REDIS_URL: TEST_REDIS_URL,
         FITBIT_QUEUE_PREFIX: queuePrefix,
-        FITBIT_SUBSCRIBER_ID: '1',
+        FITBIT_SUBSCRIBER_ID: 'sample-browser-subscriber',
         FITBIT_HISTORICAL_INIT_DELAY: '0',
         FITBIT_BETWEEN_DELAY: '0',
       }),
       startSampleApp({}),
+      startSampleApp({ FITBIT_PROVIDER: 'fitbit' }),
     ]);
-  });
+  }, 60_000);
   afterAll(async () => {
-    await Promise.all([plainApp?.stop(), subscribingApp?.stop(), demoApp?.stop()]);
+    await Promise.all([...Object.values(plainApps), ...Object.values(demoApps), subscribingApp].map((app) => app?.stop()));
     await browser?.close();
-    await emulator?.stop();
+    await Promise.all(Object.values(emulators).map((emulator) => emulator.stop()));
     const queue = new Bull(FITBIT_QUEUE, { redis: TEST_REDIS_URL, prefix: queuePrefix });
     await queue.obliterate({ force: true });
     await queue.close();
@@ -136,9 +217,10 @@ describe('the sample app in a browser', () => {
     return page;
   }
 
-  async function connectThroughConsentPage(page: Page, app: SampleAppProcess, user: EmulatorUser, shot?: string): Promise<void> {
+  /** Connect → the emulator's consent page (Fitbit's or Google's) → pick the account → allow → back on the dashboard. */
+  async function connectThroughConsentPage(page: Page, app: SampleAppProcess, emulator: FitbitEmulator, user: EmulatorUser, shot?: string): Promise<void> {
     await Promise.all([page.waitForURL((url) => url.href.startsWith(`${emulator.urls.authorizeUrl}?`)), page.click('#connect-fitbit')]);
-    expect(await page.locator('h1').textContent()).toBe('Allow access to your Fitbit data?');
+    expect(await page.locator('h1').textContent()).toBe(FACTS[emulator.modeName].consentHeading);
     await page.check(`input[name=user][value="${user.id}"]`);
     if (shot) await screenshot(page, shot);
     await page.click('button.allow');
@@ -147,50 +229,93 @@ describe('the sample app in a browser', () => {
     });
   }
 
-  it('signs in, connects through the consent page, charts the emulator numbers, switches period and disconnects', async () => {
-    const app = plainApp;
-    const fitbitUser = emulator.addUser({ displayName: 'Alice on Fitbit', timezone: 'Europe/Berlin', memberSince: daysAgo(90) });
+  it.each(PROVIDERS)(
+    '%s: signs in, connects through the consent page, charts the emulator numbers, switches period and disconnects',
+    async (provider) => {
+      const app = plainApps[provider];
+      const emulator = emulators[provider];
+      const shot = (page: Page, name: string) => screenshot(page, `${provider}-${name}`);
+      const fitbitUser = emulator.addUser({ displayName: `Alice on ${provider}`, timezone: 'Europe/Berlin', memberSince: daysAgo(90) });
+      const page = await newPage();
+
+      await page.goto(`${app.url}/`);
+      await page.waitForURL(/\/login\?next=%2F$/);
+      await shot(page, '01-sign-in');
+      await signIn(page, app, 'alice', 'wonderland');
+      expect(await page.locator('.message-warning').allTextContents()).toEqual([DEFAULT_WARNING]);
+      expect(await page.locator('#connect-fitbit').isVisible()).toBe(true);
+      await shot(page, '02-home-with-warning');
+
+      await connectThroughConsentPage(page, app, emulator, fitbitUser, `${provider}-03-consent`);
+      expect(await dashboardSettled(page)).toBe('ready');
+      expect(await page.locator('.message-warning').count()).toBe(0);
+      expectEmulatorNumbers(await readDashboard(page), emulator, fitbitUser, 'activities/steps', 30);
+      await shot(page, '04-dashboard-steps-30d');
+
+      expect(await choose(page, '#period', '7d')).toBe('ready');
+      expectEmulatorNumbers(await readDashboard(page), emulator, fitbitUser, 'activities/steps', 7);
+      expect(new URL(page.url()).search).toBe('?type=activities%2Fsteps&period=7d');
+      expect(await choose(page, '#type', 'activities/distance')).toBe('ready');
+      expectEmulatorNumbers(await readDashboard(page), emulator, fitbitUser, 'activities/distance', 7);
+      await shot(page, '05-dashboard-distance-7d');
+
+      // A type the provider has no data for: an empty chart and a note, not an error.
+      const unsupported = provider === 'google-health' ? ['activities/activeScore', 'sleep/awakeningsCount'] : ['activities/activeScore'];
+      for (const path of unsupported) {
+        expect(await choose(page, '#type', path)).toBe('unsupported');
+        const label = await page.locator('#type option:checked').textContent();
+        expect(await page.textContent('#chart-status')).toBe(FACTS[provider].unsupportedNote(label!));
+        expect(await readDashboard(page)).toEqual({ rows: [], labels: [], values: [] });
+      }
+      await shot(page, '06-dashboard-unsupported-type');
+
+      await Promise.all([page.waitForURL(`${app.url}/`), page.click('#disconnect-fitbit')]);
+      expect(await page.locator('.message-warning').allTextContents()).toEqual([DEFAULT_WARNING]);
+      expect(await page.locator('#connect-fitbit').isVisible()).toBe(true);
+      await shot(page, '07-disconnected');
+
+      await Promise.all([page.waitForURL(`${app.url}/login`), page.click('button:has-text("Sign out")')]);
+      expect(await page.locator('.message-info').allTextContents()).toEqual(['You are signed out.']);
+      await page.goto(`${app.url}/dashboard`);
+      expect(new URL(page.url()).pathname).toBe('/login');
+      await page.close();
+    },
+  );
+
+  it('google-health: a user still linked through the legacy Fitbit API is asked to connect again, and can', async () => {
+    const app = plainApps['google-health'];
+    const emulator = emulators['google-health'];
+    const fitbitUser = emulator.addUser({ displayName: 'Bob, once on Fitbit', timezone: 'Europe/Paris', memberSince: daysAgo(40) });
+    await withDatabase(app.databaseFile, async (database) => {
+      const [bob] = (await database.query(`SELECT id FROM sample_user WHERE username = 'bob'`)) as { id: number }[];
+      await database.query(
+        `INSERT INTO fitbit_user_link (user_id, provider, provider_user_id, access_token, refresh_token, expires_at, time_zone, created_at)
+         VALUES (?, 'fitbit', ?, 'legacy-access-token', 'legacy-refresh-token', ?, 'Europe/Paris', ?)`,
+        [String(bob!.id), fitbitUser.id, Date.now() + 3_600_000, Date.now() - 86_400_000],
+      );
+    });
     const page = await newPage();
-
-    await page.goto(`${app.url}/`);
-    await page.waitForURL(/\/login\?next=%2F$/);
-    await screenshot(page, '01-sign-in');
-    await signIn(page, app, 'alice', 'wonderland');
-    expect(await page.locator('.message-warning').allTextContents()).toEqual([DEFAULT_WARNING]);
+    await signIn(page, app, 'bob', 'builder');
+    expect(await page.locator('.message-warning').allTextContents()).toEqual([RECONNECT_MESSAGE]);
     expect(await page.locator('#connect-fitbit').isVisible()).toBe(true);
-    await screenshot(page, '02-home-with-warning');
+    await screenshot(page, 'google-health-08-legacy-link-reconnect');
 
-    await connectThroughConsentPage(page, app, fitbitUser, '03-emulator-consent');
+    await connectThroughConsentPage(page, app, emulator, fitbitUser);
     expect(await dashboardSettled(page)).toBe('ready');
     expect(await page.locator('.message-warning').count()).toBe(0);
     expectEmulatorNumbers(await readDashboard(page), emulator, fitbitUser, 'activities/steps', 30);
-    await screenshot(page, '04-dashboard-steps-30d');
-
-    await choose(page, '#period', '7d');
-    expectEmulatorNumbers(await readDashboard(page), emulator, fitbitUser, 'activities/steps', 7);
-    expect(new URL(page.url()).search).toBe('?type=activities%2Fsteps&period=7d');
-    await choose(page, '#type', 'activities/distance');
-    expectEmulatorNumbers(await readDashboard(page), emulator, fitbitUser, 'activities/distance', 7);
-    await screenshot(page, '05-dashboard-distance-7d');
-
-    await Promise.all([page.waitForURL(`${app.url}/`), page.click('#disconnect-fitbit')]);
-    expect(await page.locator('.message-warning').allTextContents()).toEqual([DEFAULT_WARNING]);
-    expect(await page.locator('#connect-fitbit').isVisible()).toBe(true);
-    await screenshot(page, '06-disconnected');
-
-    await Promise.all([page.waitForURL(`${app.url}/login`), page.click('button:has-text("Sign out")')]);
-    expect(await page.locator('.message-info').allTextContents()).toEqual(['You are signed out.']);
-    await page.goto(`${app.url}/dashboard`);
-    expect(new URL(page.url()).pathname).toBe('/login');
+    await page.goto(`${app.url}/`);
+    expect(await page.locator('.message-warning').count()).toBe(0);
     await page.close();
   });
 
-  it('with subscriptions (REDIS_URL) serves the dashboard from the database after the history import', async () => {
+  it('google-health with subscriptions (REDIS_URL) serves the dashboard from the database after the history import', async () => {
     const app = subscribingApp;
-    const fitbitUser = emulator.addUser({ displayName: 'Bob on Fitbit', timezone: 'America/Chicago', memberSince: daysAgo(60) });
+    const emulator = emulators['google-health'];
+    const fitbitUser = emulator.addUser({ displayName: 'Bob on Google', timezone: 'America/Chicago', memberSince: daysAgo(60) });
     const page = await newPage();
     await signIn(page, app, 'bob', 'builder');
-    await connectThroughConsentPage(page, app, fitbitUser);
+    await connectThroughConsentPage(page, app, emulator, fitbitUser);
 
     // The import runs in the app's in-process worker; until it has stored the steps the page says so.
     let state = await dashboardSettled(page);
@@ -201,18 +326,19 @@ describe('the sample app in a browser', () => {
     }
     if (state !== 'ready') throw new Error(`dashboard ${state}: ${await page.textContent('#chart-status')}\n${app.output()}`);
 
+    await emulatorQuiet(emulator);
     emulator.clearRequests();
     await page.reload();
     expect(await dashboardSettled(page)).toBe('ready');
     expectEmulatorNumbers(await readDashboard(page), emulator, fitbitUser, 'activities/steps', 30);
-    expect(emulator.requests.filter((request) => request.path.includes('/activities/'))).toEqual([]);
-    await screenshot(page, '07-dashboard-from-database');
+    expect(emulator.requests.filter((request) => request.path.includes('/dataTypes/'))).toEqual([]);
+    await screenshot(page, 'google-health-09-dashboard-from-database');
     await page.close();
   });
 
-  it('in demo mode (no client id) starts its own emulator and shows its consent page', async () => {
-    const app = demoApp;
-    expect(app.output()).toMatch(/Demo mode: .*Fitbit emulator at http:\/\/127\.0\.0\.1:\d+ stands in for Fitbit/);
+  it('in demo mode (no client id) starts its own Google Health emulator and shows its consent page', async () => {
+    const app = demoApps['google-health'];
+    expect(app.output()).toMatch(FACTS['google-health'].demoOutput);
     const page = await newPage();
     await page.goto(`${app.url}/login`);
     expect(await page.locator('.hint').textContent()).toContain('demo / demo');
@@ -222,17 +348,37 @@ describe('the sample app in a browser', () => {
     expect(await page.locator('.message-error').allTextContents()).toEqual(['Wrong user name or password.']);
     await signIn(page, app, 'demo', 'demo');
 
-    const consentPage = /127\.0\.0\.1:\d+\/oauth2\/authorize\?/;
+    const consentPage = FACTS['google-health'].consentUrl;
     await Promise.all([page.waitForURL(consentPage), page.click('#connect-fitbit')]);
     await Promise.all([page.waitForURL((url) => url.pathname === '/fitbit/error/'), page.click('button.deny')]);
     expect(await page.locator('h1').textContent()).toBe('Fitbit Authentication Error');
-    await screenshot(page, '09-demo-error-page');
+    await screenshot(page, 'demo-google-health-11-error-page');
 
     await page.goto(`${app.url}/`);
     await Promise.all([page.waitForURL(consentPage), page.click('#connect-fitbit')]);
-    expect(await page.locator('h1').textContent()).toBe('Allow access to your Fitbit data?');
+    expect(await page.locator('h1').textContent()).toBe('Sign in with Google');
     expect(await page.locator('input[name=user]').count()).toBe(3);
-    await screenshot(page, '08-demo-consent');
+    await screenshot(page, 'demo-google-health-10-consent');
+    await Promise.all([page.waitForURL((url) => url.href.startsWith(`${app.url}/dashboard`)), page.click('button.allow')]);
+    expect(await dashboardSettled(page)).toBe('ready');
+    // Plausible steps: a whole number a day, most days an ordinary walking day.
+    const { rows, values } = await readDashboard(page);
+    expect(rows).toHaveLength(30);
+    expect(values.every((value) => Number.isInteger(value) && value! >= 0 && value! < 60_000)).toBe(true);
+    expect(values.filter((value) => value! >= 1000).length).toBeGreaterThan(20);
+    expect(await page.textContent('footer')).toContain('a local Google Health emulator stands in for Google Health');
+    await screenshot(page, 'demo-google-health-12-dashboard');
+    await page.close();
+  });
+
+  it('in demo mode with FITBIT_PROVIDER=fitbit starts the legacy Fitbit emulator', async () => {
+    const app = demoApps.fitbit;
+    expect(app.output()).toMatch(FACTS.fitbit.demoOutput);
+    const page = await newPage();
+    await signIn(page, app, 'demo', 'demo');
+    await Promise.all([page.waitForURL(FACTS.fitbit.consentUrl), page.click('#connect-fitbit')]);
+    expect(await page.locator('h1').textContent()).toBe('Allow access to your Fitbit data?');
+    await screenshot(page, 'demo-fitbit-10-consent');
     await Promise.all([page.waitForURL((url) => url.href.startsWith(`${app.url}/dashboard`)), page.click('button.allow')]);
     expect(await dashboardSettled(page)).toBe('ready');
     expect((await readDashboard(page)).rows).toHaveLength(30);

@@ -3,16 +3,20 @@ import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_SQLITE_FILE,
   DEMO_CLIENT_ID,
+  DEMO_PROJECT_NUMBER,
+  DEMO_WEBHOOK_AUTHORIZATION,
   describeStartupError,
   parseEnvironment,
 } from '../../sample-app/config/environment.js';
 import { FitbitConfigurationError } from '../../lib/index.js';
+import { resolveFitbitConfig } from '../../lib/config/resolve-fitbit-config.js';
 import { runSampleAppToExit } from './sample-app-process.js';
 
 const REAL = { FITBIT_CLIENT_ID: '23ABCD', FITBIT_CLIENT_SECRET: 'shh' };
+const REDIS = { REDIS_URL: 'redis://127.0.0.1:6379' };
 
 describe('sample-app environment', () => {
-  it('runs in demo mode with a SQLite file and demo:demo when nothing is set', () => {
+  it('runs in demo mode against the Google Health emulator with a SQLite file and demo:demo when nothing is set', () => {
     const settings = parseEnvironment({});
     expect(settings).toMatchObject({
       port: 3000,
@@ -28,13 +32,106 @@ describe('sample-app environment', () => {
     expect(settings.fitbit).toEqual({
       clientId: DEMO_CLIENT_ID,
       clientSecret: expect.any(String),
+      provider: 'google-health',
+      // The demo emulator is started with the same two values.
+      googleHealth: { projectNumber: DEMO_PROJECT_NUMBER, webhookAuthorization: DEMO_WEBHOOK_AUTHORIZATION },
+      errorTemplate: 'fitbit-error',
+      loginUrl: '/login',
+    });
+  });
+
+  it('runs demo mode against the legacy emulator with FITBIT_PROVIDER=fitbit', () => {
+    const settings = parseEnvironment({ FITBIT_PROVIDER: 'fitbit' });
+    expect(settings.demo).toEqual({ emulatorPort: 3001 });
+    expect(settings.fitbit).toEqual({
+      clientId: DEMO_CLIENT_ID,
+      clientSecret: expect.any(String),
       provider: 'fitbit',
       errorTemplate: 'fitbit-error',
       loginUrl: '/login',
     });
   });
 
-  it('maps every variable to its FitbitModule option', () => {
+  it('in demo mode with REDIS_URL subscribes with the demo subscriber and webhook Authorization, which the module accepts', () => {
+    const settings = parseEnvironment(REDIS);
+    expect(settings.fitbit).toMatchObject({
+      provider: 'google-health',
+      subscriberId: '1',
+      googleHealth: { webhookAuthorization: DEMO_WEBHOOK_AUTHORIZATION, projectNumber: DEMO_PROJECT_NUMBER },
+    });
+    expect(() => resolveFitbitConfig(settings.fitbit, { subscribe: true })).not.toThrow();
+    const own = parseEnvironment({ ...REDIS, FITBIT_WEBHOOK_AUTHORIZATION: 'Bearer my-own-demo-secret', GOOGLE_PROJECT_NUMBER: '42' });
+    expect(own.fitbit.googleHealth).toEqual({ webhookAuthorization: 'Bearer my-own-demo-secret', projectNumber: '42' });
+  });
+
+  it('maps the google-health variables: the Health API base, token, revoke and keyset URLs, webhook Authorization, project number', () => {
+    const settings = parseEnvironment({
+      ...REAL,
+      ...REDIS,
+      FITBIT_SUBSCRIBER_ID: 'sample-subscriber',
+      FITBIT_AUTHORIZE_URL: 'https://accounts.google.example/o/oauth2/v2/auth',
+      FITBIT_API_URL: 'https://health.googleapis.example/v4/',
+      FITBIT_TOKEN_URL: 'https://oauth2.googleapis.example/token',
+      FITBIT_REVOKE_URL: 'https://oauth2.googleapis.example/revoke',
+      FITBIT_KEYSET_URL: 'https://www.gstatic.example/googlehealthapi/webhooks/webhooks_public_keyset.json',
+      FITBIT_WEBHOOK_AUTHORIZATION: ' Bearer 5b3f9c0e-long-random-secret ',
+      GOOGLE_PROJECT_NUMBER: '987654321098',
+    });
+    expect(settings.demo).toBeNull();
+    expect(settings.fitbit).toMatchObject({
+      provider: 'google-health',
+      subscriberId: 'sample-subscriber',
+      endpoints: {
+        authorizeUrl: 'https://accounts.google.example/o/oauth2/v2/auth',
+        tokenUrl: 'https://oauth2.googleapis.example/token',
+        revokeUrl: 'https://oauth2.googleapis.example/revoke',
+        apiUrl: 'https://health.googleapis.example/v4',
+        keysetUrl: 'https://www.gstatic.example/googlehealthapi/webhooks/webhooks_public_keyset.json',
+      },
+      googleHealth: { webhookAuthorization: 'Bearer 5b3f9c0e-long-random-secret', projectNumber: '987654321098' },
+    });
+    const config = resolveFitbitConfig(settings.fitbit, { subscribe: true });
+    expect(config.endpoints).toEqual(settings.fitbit.endpoints);
+    expect(config.googleHealth).toMatchObject({ webhookAuthorization: 'Bearer 5b3f9c0e-long-random-secret', projectNumber: '987654321098' });
+  });
+
+  it('with google-health, FITBIT_API_URL alone sets only the API base; unset endpoints stay the provider defaults', () => {
+    const settings = parseEnvironment({ ...REAL, FITBIT_API_URL: 'https://health.example/v4' });
+    expect(settings.fitbit.endpoints).toEqual({ apiUrl: 'https://health.example/v4' });
+    expect(settings.fitbit.googleHealth).toBeUndefined();
+    expect(resolveFitbitConfig(settings.fitbit, { subscribe: false }).endpoints).toMatchObject({
+      apiUrl: 'https://health.example/v4',
+      tokenUrl: 'https://oauth2.googleapis.com/token',
+    });
+  });
+
+  it('with fitbit, FITBIT_TOKEN_URL and FITBIT_REVOKE_URL override the URLs derived from FITBIT_API_URL', () => {
+    const settings = parseEnvironment({
+      ...REAL,
+      FITBIT_PROVIDER: 'fitbit',
+      FITBIT_API_URL: 'https://api.fitbit.example',
+      FITBIT_TOKEN_URL: 'https://auth.fitbit.example/token',
+    });
+    expect(settings.fitbit.endpoints).toEqual({
+      tokenUrl: 'https://auth.fitbit.example/token',
+      revokeUrl: 'https://api.fitbit.example/oauth2/revoke',
+      apiUrl: 'https://api.fitbit.example',
+    });
+    expect(parseEnvironment({ ...REAL, FITBIT_PROVIDER: 'fitbit', FITBIT_REVOKE_URL: 'https://auth.fitbit.example/revoke' }).fitbit.endpoints).toEqual({
+      revokeUrl: 'https://auth.fitbit.example/revoke',
+    });
+  });
+
+  it('requires FITBIT_SUBSCRIBER_ID and FITBIT_WEBHOOK_AUTHORIZATION for google-health with REDIS_URL, and only those', () => {
+    expect(() => parseEnvironment({ ...REAL, ...REDIS })).toThrow(/^FITBIT_SUBSCRIBER_ID: is required .*subscribers/);
+    expect(() => parseEnvironment({ ...REAL, ...REDIS, FITBIT_SUBSCRIBER_ID: 's' })).toThrow(/^FITBIT_WEBHOOK_AUTHORIZATION: is required with FITBIT_PROVIDER=google-health/);
+    expect(parseEnvironment({ ...REAL, ...REDIS, FITBIT_SUBSCRIBER_ID: 's', FITBIT_WEBHOOK_AUTHORIZATION: 'Bearer x' }).subscribe).toBe(true);
+    // Without subscriptions Google sends no notifications; the legacy provider never needs the value.
+    expect(parseEnvironment(REAL).fitbit.googleHealth).toBeUndefined();
+    expect(parseEnvironment({ ...REAL, ...REDIS, FITBIT_PROVIDER: 'fitbit', FITBIT_SUBSCRIBER_ID: '1' }).subscribe).toBe(true);
+  });
+
+  it('maps every variable to its FitbitModule option (legacy fitbit provider)', () => {
     const key = 'ab'.repeat(32);
     const settings = parseEnvironment({
       ...REAL,
@@ -61,6 +158,8 @@ describe('sample-app environment', () => {
       FITBIT_ERROR_TEMPLATE: '',
       FITBIT_REQUEST_TIMEOUT_MS: '5000',
       FITBIT_ROUTE_PREFIX: '/health/fitbit/',
+      FITBIT_WEBHOOK_AUTHORIZATION: 'Bearer legacy-ignores-this',
+      GOOGLE_PROJECT_NUMBER: '12',
     });
     expect(settings).toMatchObject({
       port: 8080,
@@ -79,6 +178,7 @@ describe('sample-app environment', () => {
       clientId: '23ABCD',
       clientSecret: 'shh',
       provider: 'fitbit',
+      googleHealth: { webhookAuthorization: 'Bearer legacy-ignores-this', projectNumber: '12' },
       endpoints: {
         authorizeUrl: 'https://www.fitbit.example/oauth2/authorize',
         tokenUrl: 'https://api.fitbit.example/oauth2/token',
@@ -122,12 +222,20 @@ describe('sample-app environment', () => {
     ['TOKEN_ENCRYPTION_KEY', { TOKEN_ENCRYPTION_KEY: 'abcd' }],
     ['REDIS_URL', { REDIS_URL: 'localhost:6379' }],
     ['FITBIT_PROVIDER', { FITBIT_PROVIDER: 'garmin' }],
-    ['FITBIT_PROVIDER', { FITBIT_PROVIDER: 'google-health' }],
     ['FITBIT_CLIENT_SECRET', { FITBIT_CLIENT_ID: 'abc' }],
     ['FITBIT_CLIENT_ID', { FITBIT_CLIENT_SECRET: 'abc' }],
     ['FITBIT_SUBSCRIBER_ID', { ...REAL, REDIS_URL: 'redis://127.0.0.1:6379' }],
     ['FITBIT_AUTHORIZE_URL', { FITBIT_AUTHORIZE_URL: 'www.fitbit.com/oauth2/authorize' }],
     ['FITBIT_API_URL', { FITBIT_API_URL: 'ftp://api.fitbit.com' }],
+    ['FITBIT_API_URL', { FITBIT_API_URL: 'health.googleapis.com/v4' }],
+    ['FITBIT_TOKEN_URL', { FITBIT_TOKEN_URL: 'oauth2.googleapis.com/token' }],
+    ['FITBIT_TOKEN_URL', { FITBIT_PROVIDER: 'fitbit', FITBIT_API_URL: 'https://api.fitbit.com', FITBIT_TOKEN_URL: 'file:///token' }],
+    ['FITBIT_REVOKE_URL', { FITBIT_REVOKE_URL: '/revoke' }],
+    ['FITBIT_KEYSET_URL', { FITBIT_KEYSET_URL: 'gstatic keyset' }],
+    ['FITBIT_WEBHOOK_AUTHORIZATION', { FITBIT_WEBHOOK_AUTHORIZATION: 'no-scheme-just-a-secret' }],
+    ['FITBIT_WEBHOOK_AUTHORIZATION', { FITBIT_WEBHOOK_AUTHORIZATION: 'Bearer line\nbreak' }],
+    ['GOOGLE_PROJECT_NUMBER', { GOOGLE_PROJECT_NUMBER: 'my-project-id' }],
+    ['FITBIT_WEBHOOK_AUTHORIZATION', { ...REAL, ...REDIS, FITBIT_SUBSCRIBER_ID: 's' }],
     ['FITBIT_HISTORICAL_INIT_DELAY', { FITBIT_HISTORICAL_INIT_DELAY: '-1' }],
     ['FITBIT_HISTORICAL_INIT_DELAY', { FITBIT_HISTORICAL_INIT_DELAY: 'soon' }],
     ['FITBIT_BETWEEN_DELAY', { FITBIT_BETWEEN_DELAY: '5s' }],
@@ -149,19 +257,29 @@ describe('sample-app environment', () => {
     expect(describeStartupError(error)).toBe(
       `FITBIT_SUBSCRIPTIONS: ['steps'] resources are invalid for the foods category (FitbitModule option "subscriptions")`,
     );
+    for (const [option, variable] of [
+      ['endpoints.tokenUrl', 'FITBIT_TOKEN_URL'],
+      ['endpoints.revokeUrl', 'FITBIT_REVOKE_URL'],
+      ['endpoints.keysetUrl', 'FITBIT_KEYSET_URL'],
+      ['endpoints.apiUrl', 'FITBIT_API_URL'],
+      ['googleHealth.webhookAuthorization', 'FITBIT_WEBHOOK_AUTHORIZATION'],
+      ['googleHealth.projectNumber', 'GOOGLE_PROJECT_NUMBER'],
+    ]) {
+      expect(describeStartupError(new FitbitConfigurationError(option!, 'is wrong'))).toBe(`${variable}: is wrong (FitbitModule option "${option}")`);
+    }
   });
 
   it('stops npm start with the variable named, before anything listens', async () => {
-    const badPort = await runSampleAppToExit({ PORT: 'eighty' });
+    const [badPort, badSubscriptions, noWebhookAuthorization] = await Promise.all([
+      runSampleAppToExit({ PORT: 'eighty' }),
+      runSampleAppToExit({ PORT: '0', DATABASE_URL: 'sqlite::memory:', FITBIT_SUBSCRIPTIONS: '{"foods":["steps"]}' }),
+      runSampleAppToExit({ ...REAL, ...REDIS, FITBIT_SUBSCRIBER_ID: 'sample', PORT: '0', DATABASE_URL: 'sqlite::memory:' }),
+    ]);
     expect(badPort.code).toBe(1);
     expect(badPort.output).toContain('The sample app cannot start. PORT: must be a port number from 0 to 65535, got "eighty"');
-
-    const badSubscriptions = await runSampleAppToExit({
-      PORT: '0',
-      DATABASE_URL: 'sqlite::memory:',
-      FITBIT_SUBSCRIPTIONS: '{"foods":["steps"]}',
-    });
     expect(badSubscriptions.code).toBe(1);
     expect(badSubscriptions.output).toContain("FITBIT_SUBSCRIPTIONS: ['steps'] resources are invalid for the foods category");
+    expect(noWebhookAuthorization.code).toBe(1);
+    expect(noWebhookAuthorization.output).toContain('The sample app cannot start. FITBIT_WEBHOOK_AUTHORIZATION: is required with FITBIT_PROVIDER=google-health');
   });
 });

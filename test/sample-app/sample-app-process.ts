@@ -7,10 +7,12 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Variables the sample app reads; the test's own environment must not leak into the app under test. */
-const SAMPLE_VARIABLES = /^(PORT|DATABASE_URL|SAMPLE_USERS|SESSION_SECRET|TOKEN_ENCRYPTION_KEY|REDIS_URL|FITBIT_.*)$/;
+const SAMPLE_VARIABLES = /^(PORT|DATABASE_URL|SAMPLE_USERS|SESSION_SECRET|TOKEN_ENCRYPTION_KEY|REDIS_URL|GOOGLE_PROJECT_NUMBER|FITBIT_.*)$/;
 
 export interface SampleAppProcess {
   url: string;
+  /** The app's SQLite file (the fresh one this helper made unless DATABASE_URL was given). */
+  databaseFile: string;
   output(): string;
   stop(): Promise<void>;
 }
@@ -18,6 +20,7 @@ export interface SampleAppProcess {
 /** Runs `sample-app/main.ts` the way `npm start` does, on a free port with a fresh SQLite file. */
 export async function startSampleApp(env: Record<string, string>): Promise<SampleAppProcess> {
   const directory = mkdtempSync(join(tmpdir(), 'sample-app-'));
+  const databaseFile = join(directory, 'sample.sqlite');
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !SAMPLE_VARIABLES.test(name)));
   const child: ChildProcess = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'sample-app/main.ts'], {
     cwd: ROOT,
@@ -26,7 +29,7 @@ export async function startSampleApp(env: Record<string, string>): Promise<Sampl
       SWC_NODE_PROJECT: 'tsconfig.json',
       NO_COLOR: '1',
       PORT: '0',
-      DATABASE_URL: `sqlite:${join(directory, 'sample.sqlite')}`,
+      DATABASE_URL: `sqlite:${databaseFile}`,
       SESSION_SECRET: 'browser test session secret',
       ...env,
     },
@@ -52,6 +55,7 @@ export async function startSampleApp(env: Record<string, string>): Promise<Sampl
   });
   return {
     url,
+    databaseFile,
     output: () => output,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
