@@ -5,6 +5,8 @@ export const UNSUBSCRIBE_JOB = 'unsubscribe';
 export const TIME_SERIES_JOB = 'get_time_series_data';
 /** Repeating: queues fetches of recent days for the types the provider sends no notifications for. */
 export const POLL_JOB = 'poll_time_series';
+/** One per notification batch: a worker turns it into the batch's get_time_series_data jobs. */
+export const NOTIFICATIONS_JOB = 'notifications';
 
 export interface SubscribeJobData {
   providerUserId: string;
@@ -31,4 +33,16 @@ export interface TimeSeriesJobData {
   queuedAt?: number;
   /** Retries made so far after rate limits and transient errors. */
   attempt?: number;
+}
+
+/**
+ * The changed days of one notification batch. Kept small (it is written to Redis on the endpoint's
+ * hot path): the types are the subscribed types of `category`, in configured order, narrowed to
+ * `resources` when the provider named them.
+ */
+export interface NotificationsJobData {
+  /** `deleted`: the provider says the day's values are gone (a Google Health DELETE): remove, don't fetch. */
+  updates: { providerUserId: string; category: TimeSeriesCategoryName; resources: string[] | null; date: string; deleted?: true }[];
+  /** When the batch arrived (epoch ms); every fetch job it turns into carries it. */
+  queuedAt?: number;
 }

@@ -11,15 +11,17 @@ import { FITBIT_PROVIDER, FITBIT_QUEUE } from '../fitbit.constants.js';
 import type { FitbitProvider } from '../providers/fitbit-provider.interface.js';
 import { ProviderRateLimitError, ProviderUnauthorizedError } from '../providers/provider-errors.js';
 import {
+  NOTIFICATIONS_JOB,
   POLL_JOB,
   SUBSCRIBE_JOB,
   TIME_SERIES_JOB,
   UNSUBSCRIBE_JOB,
+  type NotificationsJobData,
   type SubscribeJobData,
   type TimeSeriesJobData,
   type UnsubscribeJobData,
 } from './fitbit-job.types.js';
-import { FAIL_ONCE } from './fitbit-jobs.producer.js';
+import { FAIL_ONCE, FitbitJobsProducer } from './fitbit-jobs.producer.js';
 import { RedisJobLock } from './redis-job-lock.js';
 import { retryDelayMs, isTransient, MAX_RETRIES } from './retry-policy.js';
 import { TimeSeriesImporter } from './time-series-importer.service.js';
@@ -52,6 +54,7 @@ export class FitbitJobsProcessor {
     private readonly cipher: TokenCipher,
     private readonly importer: TimeSeriesImporter,
     private readonly poller: TimeSeriesPoller,
+    private readonly producer: FitbitJobsProducer,
   ) {
     this.lock = new RedisJobLock(queue.client, queue.toKey('fitbit'));
   }
@@ -140,6 +143,17 @@ export class FitbitJobsProcessor {
     if (pending !== null && !(outcome !== null && startedAt > pending)) await this.requeue(job.data, 0, pending, 0);
     if (outcome === null) throw failure;
     return outcome;
+  }
+
+  /** A notification batch from update/: removes the days a provider deleted, and queues the fetches in one round trip. */
+  @Process(NOTIFICATIONS_JOB)
+  async expandNotifications(job: Job<NotificationsJobData>): Promise<number> {
+    for (const update of job.data.updates.filter((entry) => entry.deleted)) {
+      for (const type of this.producer.typesOf(update.category, update.resources)) {
+        await this.importer.remove(update.providerUserId, type, [update.date]);
+      }
+    }
+    return this.producer.expandNotifications(job.data);
   }
 
   @Process(POLL_JOB)

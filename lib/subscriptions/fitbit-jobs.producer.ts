@@ -3,12 +3,14 @@ import { Injectable } from '@nestjs/common';
 import type { JobOptions, Queue } from 'bull';
 import { FitbitConfig } from '../config/fitbit-config.js';
 import type { UserFitbit } from '../data/entities/user-fitbit.entity.js';
-import type { TimeSeriesTypeKey } from '../data/time-series-data-types.js';
+import type { TimeSeriesCategoryName, TimeSeriesTypeKey } from '../data/time-series-data-types.js';
 import { FITBIT_QUEUE } from '../fitbit.constants.js';
 import {
+  NOTIFICATIONS_JOB,
   SUBSCRIBE_JOB,
   TIME_SERIES_JOB,
   UNSUBSCRIBE_JOB,
+  type NotificationsJobData,
   type SubscribeJobData,
   type TimeSeriesJobData,
   type UnsubscribeJobData,
@@ -21,11 +23,23 @@ export class QueueUnavailableError extends Error {}
 /** The module's jobs fail once and for all; retries are new jobs (see the processor). */
 export const FAIL_ONCE: JobOptions = { attempts: 1, removeOnComplete: true, removeOnFail: 1000 };
 
+/** Expanding a batch only talks to Redis: worth a few tries, as the notifications exist nowhere else. */
+const EXPAND_OPTIONS: JobOptions = { attempts: 5, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: true, removeOnFail: 1000 };
+
+interface NotificationGroup {
+  updates: NotificationsJobData['updates'];
+  removedLinks: UserFitbit[];
+  waiters: { resolve: () => void; reject: (error: unknown) => void }[];
+}
+
 type NamedJob = { name: string; data: unknown; opts: JobOptions };
 
 /** Puts the module's jobs on the queue; each batch goes to Redis in one round trip. */
 @Injectable()
 export class FitbitJobsProducer {
+  /** Notification batches waiting for this turn's shared write. */
+  private group: NotificationGroup | null = null;
+
   constructor(
     @InjectQueue(FITBIT_QUEUE) private readonly queue: Queue,
     private readonly config: FitbitConfig,
@@ -78,27 +92,104 @@ export class FitbitJobsProducer {
   }
 
   /**
-   * One MULTI round trip, so a batch is queued whole or not at all. With Redis known to be down it
-   * fails at once; a client still connecting gets QUEUE_TIMEOUT_MS, never more (ioredis would
-   * otherwise hold the commands in its offline queue for as long as Redis stays away). Every
-   * failure comes out as QueueUnavailableError, so callers have one thing to handle.
+   * A notification batch as ONE job (plus an `unsubscribe` per link a `userRevokedAccess`/`deleteUser`
+   * notification removed): the endpoint's cost does not grow with the number of types per
+   * notification. A worker expands it with `expandNotifications`.
+   *
+   * Group commit: the batches of requests handled in the same turn of the event loop share that job
+   * and its one round trip, so under load Redis sees one write per turn rather than one per request.
+   * Each caller's promise settles with the shared write: all of them queued, or none.
    */
-  private async addAll(jobs: NamedJob[]): Promise<void> {
+  queueNotifications(updates: NotificationsJobData['updates'], removedLinks: readonly UserFitbit[] = []): Promise<void> {
+    if (updates.length === 0 && removedLinks.length === 0) return Promise.resolve();
+    if (this.group === null) {
+      const group: NotificationGroup = { updates: [], removedLinks: [], waiters: [] };
+      this.group = group;
+      setImmediate(() => void this.commit(group));
+    }
+    const group = this.group;
+    group.updates.push(...updates);
+    group.removedLinks.push(...removedLinks);
+    return new Promise((resolve, reject) => group.waiters.push({ resolve, reject }));
+  }
+
+  private async commit(group: NotificationGroup): Promise<void> {
+    if (this.group === group) this.group = null;
+    const batch: NamedJob[] =
+      group.updates.length === 0 ? [] : [{ name: NOTIFICATIONS_JOB, data: { updates: group.updates } satisfies NotificationsJobData, opts: EXPAND_OPTIONS }];
+    try {
+      await this.addAll([...batch, ...group.removedLinks.map((link) => this.unsubscribeJob(link, false, 0))]);
+      for (const waiter of group.waiters) waiter.resolve();
+    } catch (error) {
+      for (const waiter of group.waiters) waiter.reject(error);
+    }
+  }
+
+  /**
+   * The jobs of a notification batch: per changed day, one per type in configured order,
+   * `i × betweenDelay` apart, all carrying the time the batch arrived. One round trip.
+   */
+  async expandNotifications(batch: NotificationsJobData): Promise<number> {
+    const jobs = batch.updates.filter((update) => !update.deleted).flatMap((update) =>
+      this.timeSeriesJobs(update.providerUserId, this.typesOf(update.category, update.resources), update.date, 0),
+    );
+    await this.addAll(jobs, batch.queuedAt);
+    return jobs.length;
+  }
+
+  /** The subscribed types of a category, in configured order; only `resources` when given. */
+  typesOf(category: TimeSeriesCategoryName, resources: readonly string[] | null): TimeSeriesTypeKey[] {
+    const types = this.config.subscribedTypesOf(category);
+    return resources === null ? types : types.filter((type) => resources.includes(type.resource));
+  }
+
+  /**
+   * One round trip (a MULTI for several jobs), so a batch is queued whole or not at all. No command
+   * is sent unless the client is ready: ioredis would otherwise keep it in its offline queue and run
+   * it whenever Redis came back, after the caller had been told it failed. A client still connecting
+   * gets QUEUE_TIMEOUT_MS to become ready; one that is reconnecting (Redis known to be down) fails at
+   * once. Every failure comes out as QueueUnavailableError, so callers have one thing to handle.
+   */
+  private async addAll(jobs: NamedJob[], queuedAt: number = Date.now()): Promise<void> {
     if (jobs.length === 0) return;
-    const status = this.queue.client.status;
-    if (status === 'reconnecting' || status === 'close' || status === 'end') throw new QueueUnavailableError(`Redis is ${status}`);
+    const deadline = Date.now() + QUEUE_TIMEOUT_MS;
+    await this.whenReady(QUEUE_TIMEOUT_MS);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new QueueUnavailableError(`no answer from Redis within ${QUEUE_TIMEOUT_MS} ms`)), QUEUE_TIMEOUT_MS);
+      timer = setTimeout(() => reject(new QueueUnavailableError(`no answer from Redis within ${QUEUE_TIMEOUT_MS} ms`)), Math.max(0, deadline - Date.now()));
     });
-    const queuedAt = Date.now();
+    const stamped = jobs.map((job) => ({ ...job, data: { ...(job.data as object), queuedAt } }));
     try {
-      await Promise.race([this.queue.addBulk(jobs.map((job) => ({ ...job, data: { ...(job.data as object), queuedAt } }))), timeout]);
+      // A single job needs no MULTI: one script call is the round trip.
+      const added = stamped.length === 1 ? this.queue.add(stamped[0]!.name, stamped[0]!.data, stamped[0]!.opts) : this.queue.addBulk(stamped);
+      await Promise.race([added, timeout]);
     } catch (error) {
       if (error instanceof QueueUnavailableError) throw error;
       throw new QueueUnavailableError(`queueing failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  private whenReady(timeoutMs: number): Promise<void> {
+    const client = this.queue.client;
+    if (client.status === 'ready') return Promise.resolve();
+    if (client.status !== 'wait' && client.status !== 'connecting' && client.status !== 'connect') {
+      return Promise.reject(new QueueUnavailableError(`Redis is ${client.status}`));
+    }
+    return new Promise((resolve, reject) => {
+      const settle = (error: QueueUnavailableError | null) => {
+        clearTimeout(timer);
+        for (const [event, listener] of listeners) client.off(event, listener);
+        if (error) reject(error);
+        else resolve();
+      };
+      const listeners: [string, () => void][] = [
+        ['ready', () => settle(null)],
+        ...['close', 'end', 'reconnecting', 'error'].map((event): [string, () => void] => [event, () => settle(new QueueUnavailableError(`Redis is ${client.status}`))]),
+      ];
+      const timer = setTimeout(() => settle(new QueueUnavailableError(`Redis not ready within ${timeoutMs} ms`)), timeoutMs);
+      for (const [event, listener] of listeners) client.on(event, listener);
+    });
   }
 }

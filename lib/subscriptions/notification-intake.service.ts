@@ -2,8 +2,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Request } from 'express';
 import { UserLinkStore } from '../auth/user-link.store.js';
 import { FitbitConfig } from '../config/fitbit-config.js';
-import { TimeSeriesDataStore } from '../data/time-series-data.store.js';
-import type { TimeSeriesCategoryName, TimeSeriesTypeKey } from '../data/time-series-data-types.js';
+import type { UserFitbit } from '../data/entities/user-fitbit.entity.js';
+import type { TimeSeriesCategoryName } from '../data/time-series-data-types.js';
 import { FITBIT_PROVIDER } from '../fitbit.constants.js';
 import {
   NotificationFormatError,
@@ -11,14 +11,13 @@ import {
   type IncomingNotificationRequest,
   type ProviderNotification,
 } from '../providers/fitbit-provider.interface.js';
+import type { NotificationsJobData } from './fitbit-job.types.js';
 import { FitbitJobsProducer, QueueUnavailableError } from './fitbit-jobs.producer.js';
 import { NotificationBodyError, RawBodyUnavailableError, readNotificationBody } from './notification-body.reader.js';
 
-type DataNotification = Extract<ProviderNotification, { kind: 'data' }>;
-
 /**
  * The subscriber endpoint's work: check the signature over the raw bytes before anything else,
- * then queue fetches (never fetch or write rows here) and drop revoked links.
+ * then queue one batch job (never fetch or write rows here) and drop revoked links.
  */
 @Injectable()
 export class NotificationIntake {
@@ -28,7 +27,6 @@ export class NotificationIntake {
     private readonly config: FitbitConfig,
     @Inject(FITBIT_PROVIDER) private readonly provider: FitbitProvider,
     private readonly links: UserLinkStore,
-    private readonly store: TimeSeriesDataStore,
     private readonly jobs: FitbitJobsProducer,
   ) {}
 
@@ -63,40 +61,37 @@ export class NotificationIntake {
       if (error instanceof NotificationFormatError) return 404;
       throw error;
     }
+    // Links to drop are read first, so their unsubscribe jobs travel in the same round trip as the fetches.
+    const revoked = await this.revokedLinks(notifications);
     try {
-      await this.jobs.queueUpdates(notifications.flatMap((notification) => this.updatesOf(notification)));
+      await this.jobs.queueNotifications(
+        notifications.flatMap((notification) => this.updatesOf(notification)),
+        revoked,
+      );
     } catch (error) {
       if (!(error instanceof QueueUnavailableError)) throw error;
       this.logger.error(`Notifications not queued: ${error.message}`);
       return 503;
     }
-    await this.applyRevocationsAndDeletions(notifications);
+    for (const link of revoked) await this.links.deleteById(link.id);
     return 204;
   }
 
-  private updatesOf(notification: ProviderNotification): { providerUserId: string; types: TimeSeriesTypeKey[]; date: string }[] {
-    if (notification.kind !== 'data' || notification.deleted) return [];
-    const types = this.typesOf(notification);
-    return notification.dates.map((date) => ({ providerUserId: notification.providerUserId, types, date }));
+  /** The links of users who revoked access or were deleted: removed here, unsubscribed by a job. */
+  private async revokedLinks(notifications: ProviderNotification[]): Promise<UserFitbit[]> {
+    const owners = new Set(notifications.filter((notification) => notification.kind === 'access-revoked').map((notification) => notification.providerUserId));
+    const links: UserFitbit[] = [];
+    for (const owner of owners) links.push(...(await this.links.findByProviderUser(this.provider.name, owner)));
+    return links;
   }
 
-  private typesOf(notification: DataNotification): TimeSeriesTypeKey[] {
-    const types = this.config.subscribedTypesOf(notification.category as TimeSeriesCategoryName);
-    return notification.resources === null ? types : types.filter((type) => notification.resources!.includes(type.resource));
-  }
-
-  private async applyRevocationsAndDeletions(notifications: ProviderNotification[]): Promise<void> {
-    for (const notification of notifications) {
-      if (notification.kind === 'access-revoked') {
-        for (const link of await this.links.findByProviderUser(this.provider.name, notification.providerUserId)) {
-          await this.links.deleteById(link.id);
-        }
-      } else if (notification.deleted) {
-        for (const link of await this.links.findByProviderUser(this.provider.name, notification.providerUserId)) {
-          for (const type of this.typesOf(notification)) await this.store.remove(link.userId, type, notification.dates);
-        }
-      }
-    }
+  private updatesOf(notification: ProviderNotification): NotificationsJobData['updates'] {
+    if (notification.kind !== 'data') return [];
+    const category = notification.category as TimeSeriesCategoryName;
+    // Categories with nothing subscribed queue nothing (django: no matching subscription).
+    if (this.jobs.typesOf(category, notification.resources).length === 0) return [];
+    const deleted = notification.deleted ? { deleted: true as const } : {};
+    return notification.dates.map((date) => ({ providerUserId: notification.providerUserId, category, resources: notification.resources, date, ...deleted }));
   }
 
   private describe(req: Request, rawBody: Buffer | null): IncomingNotificationRequest {

@@ -29,6 +29,13 @@ export class TimeSeriesImporter {
     return written;
   }
 
+  /** Forgets the values of the given days for every app user linked to that account. */
+  async remove(providerUserId: string, type: TimeSeriesTypeKey, dates: readonly string[]): Promise<void> {
+    for (const link of await this.links.findByProviderUser(this.provider.name, providerUserId)) {
+      await this.store.remove(link.userId, type, dates);
+    }
+  }
+
   private async importHistory(link: UserFitbit, type: TimeSeriesTypeKey): Promise<number> {
     const start = await this.calls.run(link, (token) => this.provider.historyStart(token));
     let written = 0;
