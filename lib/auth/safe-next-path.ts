@@ -13,5 +13,8 @@ export function safeNextPath(next: unknown): string | null {
   } catch {
     return null;
   }
-  return resolved.origin === base ? `${resolved.pathname}${resolved.search}${resolved.hash}` : null;
+  if (resolved.origin !== base) return null;
+  // Dot segments can collapse into a leading `//` (`/a/../..//host` → `//host`), which a browser reads as another host.
+  const path = `${resolved.pathname}${resolved.search}${resolved.hash}`;
+  return path.startsWith('//') ? null : path;
 }

@@ -47,6 +47,7 @@ function readUpdatesFile(req: Request): Promise<Buffer> {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('limit', () => reject(new NotificationBodyError('updates file too large')));
+      stream.on('error', (error: Error) => reject(new NotificationBodyError(`bad multipart body: ${error.message}`)));
       stream.on('end', () => {
         if (field === 'updates') updates = Buffer.concat(chunks);
       });

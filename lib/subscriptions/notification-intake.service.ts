@@ -14,6 +14,7 @@ import {
 import type { NotificationsJobData } from './fitbit-job.types.js';
 import { FitbitJobsProducer, QueueUnavailableError } from './fitbit-jobs.producer.js';
 import { NotificationBodyError, RawBodyUnavailableError, readNotificationBody } from './notification-body.reader.js';
+import { ProviderError } from '../providers/provider-errors.js';
 
 /**
  * The subscriber endpoint's work: check the signature over the raw bytes before anything else,
@@ -50,7 +51,16 @@ export class NotificationIntake {
     const request = this.describe(req, body);
     const verification = this.provider.answerVerification(request, this.config.verificationCode);
     if (verification) return verification.status;
-    if (!(await this.provider.verifyNotificationSignature(request))) {
+    let signed: boolean;
+    try {
+      signed = await this.provider.verifyNotificationSignature(request);
+    } catch (error) {
+      // The provider's keys could not be read: ask it to deliver again later rather than drop the notice.
+      if (!(error instanceof ProviderError)) throw error;
+      this.logger.error(`Notification signature not checked: ${error.message}`);
+      return 503;
+    }
+    if (!signed) {
       this.logger.warn('Notification refused: bad or missing signature');
       return 404;
     }
