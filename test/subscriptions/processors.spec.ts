@@ -229,6 +229,28 @@ describe('job processors (called directly)', () => {
       expect(emulator.subscriptionsOf(fitbitUser)).toEqual([]);
     });
 
+    it('refreshes an expired token before unsubscribing, without writing to the removed link (django: logout with expired token)', async () => {
+      await processor.subscribe(fakeJob<SubscribeJobData>({ providerUserId: fitbitUser, subscriberId: 'sub-1' }));
+      const data = { ...(await unsubscribeJob()), expiresAt: Date.now() - 1000 };
+      emulator.expireAccessTokens(fitbitUser);
+      await dataSource.getRepository(UserFitbit).delete({ userId: String(appUserId) });
+      expect(await processor.unsubscribe(fakeJob(data))).toBe(1);
+      expect(emulator.stats.refreshCalls(fitbitUser)).toBe(1);
+      expect(emulator.subscriptionsOf(fitbitUser)).toEqual([]);
+      expect(await dataSource.getRepository(UserFitbit).countBy({ userId: String(appUserId) })).toBe(0);
+    });
+
+    it('revokes the grant after unsubscribing when the user disconnected (logout with subscriptions)', async () => {
+      await processor.subscribe(fakeJob<SubscribeJobData>({ providerUserId: fitbitUser, subscriberId: 'sub-1' }));
+      const data = { ...(await unsubscribeJob()), revoke: true };
+      await processor.unsubscribe(fakeJob(data));
+      const revoke = emulator.requests.findIndex((request) => request.path === '/oauth2/revoke');
+      const deletion = emulator.requests.findIndex((request) => request.method === 'DELETE' && /apiSubscriptions/.test(request.path));
+      expect(deletion).toBeGreaterThanOrEqual(0);
+      expect(revoke).toBeGreaterThan(deletion);
+      expect(emulator.requests[revoke]!.status).toBe(200);
+    });
+
     it('fails when Fitbit fails (django: unsubscribe failure)', async () => {
       await processor.subscribe(fakeJob<SubscribeJobData>({ providerUserId: fitbitUser, subscriberId: 'sub-1' }));
       emulator.faults.inject({ method: 'GET', path: /apiSubscriptions/, status: 500, times: 1 });
