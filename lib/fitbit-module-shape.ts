@@ -11,6 +11,7 @@ import { FitbitJobsProducer } from './subscriptions/fitbit-jobs.producer.js';
 import { FitbitJobsProcessor } from './subscriptions/fitbit-jobs.processor.js';
 import { FitbitUpdateController } from './subscriptions/fitbit-update.controller.js';
 import { NotificationIntake } from './subscriptions/notification-intake.service.js';
+import { HistoryStartCache } from './subscriptions/history-start.cache.js';
 import { TimeSeriesImporter } from './subscriptions/time-series-importer.service.js';
 import { TimeSeriesPoller } from './subscriptions/time-series-poller.js';
 import { FitbitAuthController } from './auth/fitbit-auth.controller.js';
@@ -19,7 +20,7 @@ import { FitbitDataController } from './data/fitbit-data.controller.js';
 const CONTROLLERS: Type[] = [FitbitAuthController, FitbitDataController];
 const QUEUE_CONTROLLERS: Type[] = [FitbitUpdateController];
 const QUEUE_PROVIDERS: Provider[] = [FitbitJobsProducer, NotificationIntake];
-const WORKER_PROVIDERS: Provider[] = [TimeSeriesImporter, TimeSeriesPoller, FitbitJobsProcessor];
+const WORKER_PROVIDERS: Provider[] = [HistoryStartCache, TimeSeriesImporter, TimeSeriesPoller, FitbitJobsProcessor];
 
 /**
  * Adds what the module-shaping settings decide: the route prefix, and with `subscribe` the queue

@@ -8,6 +8,7 @@ import type { TimeSeriesTypeKey } from '../data/time-series-data-types.js';
 import { TimeSeriesDataStore } from '../data/time-series-data.store.js';
 import { FITBIT_PROVIDER } from '../fitbit.constants.js';
 import type { FitbitProvider } from '../providers/fitbit-provider.interface.js';
+import { HistoryStartCache } from './history-start.cache.js';
 
 /** Fetches daily values from the provider and stores them for every app user linked to that account. */
 @Injectable()
@@ -17,6 +18,7 @@ export class TimeSeriesImporter {
     private readonly links: UserLinkStore,
     private readonly calls: AuthorizedCalls,
     private readonly store: TimeSeriesDataStore,
+    private readonly historyStarts: HistoryStartCache,
   ) {}
 
   /** One day, or with a null date the whole history in the largest ranges the provider accepts. Returns rows written. */
@@ -37,7 +39,7 @@ export class TimeSeriesImporter {
   }
 
   private async importHistory(link: UserFitbit, type: TimeSeriesTypeKey): Promise<number> {
-    const start = await this.calls.run(link, (token) => this.provider.historyStart(token));
+    const start = await this.historyStarts.get(link.providerUserId, () => this.calls.run(link, (token) => this.provider.historyStart(token)));
     let written = 0;
     for (const chunk of splitRange(start, todayIn(link.timeZone), this.provider.maxRangeDays(type))) {
       written += await this.importRange(link, type, chunk.start, chunk.end);

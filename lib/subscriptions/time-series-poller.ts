@@ -26,15 +26,14 @@ export class TimeSeriesPoller implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (this.polledPaths().size === 0) return;
+    if (this.polledTypes().length === 0) return;
     const every = this.config.googleHealth.pollIntervalMinutes * 60_000;
     await this.queue.add(POLL_JOB, {}, { repeat: { every }, jobId: POLL_JOB, removeOnComplete: true, removeOnFail: 100 });
   }
 
   /** Queues the fetches; returns how many users were polled. */
   async poll(): Promise<number> {
-    const paths = this.polledPaths();
-    const types = this.config.subscribedTypes.filter((type) => paths.has(timeSeriesPath(type)));
+    const types = this.polledTypes();
     const links = (await this.links.findAll()).filter((link) => link.provider === this.provider.name);
     for (const link of links) {
       const granted = types.filter((type) => grantCovers(link, this.provider, type));
@@ -44,7 +43,9 @@ export class TimeSeriesPoller implements OnApplicationBootstrap {
     return links.length;
   }
 
-  private polledPaths(): Set<string> {
-    return new Set(this.provider.typesWithoutNotifications().map(timeSeriesPath));
+  /** The subscribed types the provider sends no notifications for. */
+  private polledTypes() {
+    const paths = new Set(this.provider.typesWithoutNotifications().map(timeSeriesPath));
+    return this.config.subscribedTypes.filter((type) => paths.has(timeSeriesPath(type)));
   }
 }

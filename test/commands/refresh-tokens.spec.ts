@@ -11,12 +11,13 @@ import { UserLinkStore } from '../../lib/auth/user-link.store.js';
 import { CommandOutput, type CommandOutputStream } from '../../lib/commands/command-output.js';
 import { RefreshTokensCommand } from '../../lib/commands/refresh-tokens.command.js';
 import type { UserFitbit } from '../../lib/data/entities/user-fitbit.entity.js';
+import { FITBIT_PROVIDER } from '../../lib/fitbit.constants.js';
 import { FitbitModule } from '../../lib/fitbit.module.js';
-import { FitbitEmulator, type IssuedTokens } from '../../lib/testing/index.js';
+import type { FitbitProvider } from '../../lib/providers/fitbit-provider.interface.js';
+import type { FitbitEmulator, IssuedTokens } from '../../lib/testing/index.js';
 import { createDataSource, createSqliteDataSource, DATABASE_KINDS, type DatabaseKind, type TestDataSource } from '../support/databases.js';
+import { emulatorOptions, PROVIDERS, providerFacts, startEmulator, type ProviderName } from '../support/fitbit-fixture.js';
 
-const CLIENT_ID = 'refresh-command-client';
-const CLIENT_SECRET = 'refresh-command-secret';
 const CLEAR_LINE = '\x1b[2K';
 
 /** Collects everything written, as a terminal would receive it (when `tty`) or as a pipe. */
@@ -76,54 +77,25 @@ function databaseModule(dataSource: TestDataSource): DynamicModule {
   });
 }
 
-async function callProfile(emulator: FitbitEmulator, accessToken: string): Promise<{ status: number; encodedId?: string }> {
-  const response = await fetch(`${emulator.urls.apiUrl}/1/user/-/profile.json`, { headers: { authorization: `Bearer ${accessToken}` } });
-  const body = (await response.json()) as { user?: { encodedId?: string } };
-  return { status: response.status, encodedId: body.user?.encodedId };
-}
-
-/** Spends a refresh token at the emulator, as another client holding it would. */
-async function spendRefreshToken(emulator: FitbitEmulator, refreshToken: string): Promise<void> {
-  const response = await fetch(emulator.urls.tokenUrl, {
-    method: 'POST',
-    headers: {
-      authorization: `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`,
-      'content-type': 'application/x-www-form-urlencoded',
-    },
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }).toString(),
-  });
-  if (response.status !== 200) throw new Error(`spending the refresh token answered ${response.status}`);
-}
-
-async function revokeTokens(emulator: FitbitEmulator, token: string): Promise<void> {
-  const response = await fetch(emulator.urls.revokeUrl, {
-    method: 'POST',
-    headers: {
-      authorization: `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`,
-      'content-type': 'application/x-www-form-urlencoded',
-    },
-    body: new URLSearchParams({ token }).toString(),
-  });
-  if (response.status !== 200) throw new Error(`revoke answered ${response.status}`);
-}
-
 interface SeededLink {
   link: UserFitbit;
+  /** The emulator user (Fitbit's encodedId, Google's legacyUserId). */
   fitbitUserId: string;
   issued: IssuedTokens;
 }
 
-let emulator: FitbitEmulator;
+/** One emulator per provider for the whole file; the progress bar and CLI tests use the legacy one. */
+const emulators = {} as Record<ProviderName, FitbitEmulator>;
 let appUserSeq = 0;
 
-async function seedLink(store: UserLinkStore, options: { expired: boolean }): Promise<SeededLink> {
+async function seedLink(emulator: FitbitEmulator, store: UserLinkStore, options: { expired: boolean }): Promise<SeededLink> {
   const user = emulator.addUser();
   const issued = emulator.issueTokens(user.id);
   const link = await store.save({
     userId: `app-user-${++appUserSeq}`,
-    provider: 'fitbit',
-    providerUserId: user.id,
-    legacyUserId: null,
+    provider: emulator.modeName,
+    providerUserId: providerFacts(emulator).providerUserIdOf(user),
+    legacyUserId: emulator.modeName === 'google-health' ? user.id : null,
     timeZone: user.timezone,
     tokens: {
       accessToken: issued.accessToken,
@@ -135,185 +107,211 @@ async function seedLink(store: UserLinkStore, options: { expired: boolean }): Pr
   return { link, fitbitUserId: user.id, issued };
 }
 
-function fitbitModule(): DynamicModule {
-  return FitbitModule.forRoot({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, provider: 'fitbit', endpoints: emulator.urls });
+/**
+ * Leaves the seeded refresh token dead (invalid_grant): Fitbit's is spent by another client holding it
+ * (they are single-use); Google's are reusable, so there the user removes the app's access instead.
+ */
+async function killRefreshToken(emulator: FitbitEmulator, provider: FitbitProvider, seeded: SeededLink): Promise<void> {
+  if (emulator.modeName === 'google-health') emulator.revokeGrant(seeded.fitbitUserId);
+  else await provider.refreshTokens(seeded.issued.refreshToken);
+}
+
+function fitbitModule(emulator: FitbitEmulator): DynamicModule {
+  return FitbitModule.forRoot(emulatorOptions(emulator));
 }
 
 beforeAll(async () => {
-  emulator = await FitbitEmulator.start({ mode: 'fitbit', clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
+  for (const provider of PROVIDERS) emulators[provider] = await startEmulator({ provider });
 });
 
 afterAll(async () => {
-  await emulator?.stop();
+  for (const emulator of Object.values(emulators)) await emulator.stop();
 });
 
 afterEach(() => {
-  emulator.faults.clear();
+  for (const emulator of Object.values(emulators)) emulator.faults.clear();
   process.exitCode = undefined;
 });
 
-describe.each(DATABASE_KINDS)('refresh-tokens command on %s', (kind: DatabaseKind) => {
-  let moduleRef: TestingModule;
-  let output: CapturedOutput;
-  let logger: CapturedLogger;
-  let store: UserLinkStore;
-  let command: RefreshTokensCommand;
+describe.each(PROVIDERS.flatMap((provider) => DATABASE_KINDS.map((kind) => [provider, kind] as const)))(
+  'refresh-tokens command, %s on %s',
+  (provider: ProviderName, kind: DatabaseKind) => {
+    let emulator: FitbitEmulator;
+    let facts: ReturnType<typeof providerFacts>;
+    let moduleRef: TestingModule;
+    let output: CapturedOutput;
+    let logger: CapturedLogger;
+    let store: UserLinkStore;
+    let command: RefreshTokensCommand;
 
-  async function boot(tty = false): Promise<void> {
-    const dataSource = await createDataSource(kind);
-    output = new CapturedOutput(tty);
-    logger = new CapturedLogger(tty ? output.stream : undefined);
-    moduleRef = await Test.createTestingModule({ imports: [databaseModule(dataSource), fitbitModule(), outputModule(output)] })
-      .setLogger(logger)
-      .compile();
-    await moduleRef.init();
-    store = moduleRef.get(UserLinkStore);
-    command = moduleRef.get(RefreshTokensCommand);
-  }
-
-  afterEach(async () => {
-    await moduleRef?.close();
-  });
-
-  const stored = async (link: UserFitbit): Promise<UserFitbit | null> => store.findById(link.id);
-
-  it('refreshes nothing when no token has expired', async () => {
-    await boot();
-    const fresh = [await seedLink(store, { expired: false }), await seedLink(store, { expired: false })];
-
-    await command.run([], {});
-
-    expect(output.lines).toEqual(['Successfully refreshed 0 tokens']);
-    for (const { fitbitUserId, link } of fresh) {
-      expect(emulator.stats.refreshCalls(fitbitUserId)).toBe(0);
-      expect((await stored(link))?.accessToken).toBe(link.accessToken);
+    async function boot(tty = false): Promise<void> {
+      emulator = emulators[provider];
+      facts = providerFacts(emulator);
+      const dataSource = await createDataSource(kind);
+      output = new CapturedOutput(tty);
+      logger = new CapturedLogger(tty ? output.stream : undefined);
+      moduleRef = await Test.createTestingModule({ imports: [databaseModule(dataSource), fitbitModule(emulator), outputModule(output)] })
+        .setLogger(logger)
+        .compile();
+      await moduleRef.init();
+      store = moduleRef.get(UserLinkStore);
+      command = moduleRef.get(RefreshTokensCommand);
     }
-    expect(process.exitCode).toBeUndefined();
-  });
 
-  it('refreshes exactly the expired token and stores a pair that works', async () => {
-    await boot();
-    const expired = await seedLink(store, { expired: true });
-    const fresh = await seedLink(store, { expired: false });
+    afterEach(async () => {
+      await moduleRef?.close();
+    });
 
-    await command.run([], {});
+    const stored = async (link: UserFitbit): Promise<UserFitbit | null> => store.findById(link.id);
+    const seed = (options: { expired: boolean }) => seedLink(emulator, store, options);
 
-    expect(output.lines).toEqual(['Successfully refreshed 1 tokens']);
-    expect(emulator.stats.refreshCalls(expired.fitbitUserId)).toBe(1);
-    expect(emulator.stats.refreshCalls(fresh.fitbitUserId)).toBe(0);
+    it('refreshes nothing when no token has expired', async () => {
+      await boot();
+      const fresh = [await seed({ expired: false }), await seed({ expired: false })];
 
-    const after = (await stored(expired.link))!;
-    expect(store.accessToken(after)).not.toBe(expired.issued.accessToken);
-    expect(store.refreshToken(after)).not.toBe(expired.issued.refreshToken);
-    expect(after.expiresAt).toBeGreaterThan(Date.now());
-    expect(await callProfile(emulator, store.accessToken(after))).toEqual({ status: 200, encodedId: expired.fitbitUserId });
+      await command.run([], {});
 
-    const untouched = (await stored(fresh.link))!;
-    expect(store.accessToken(untouched)).toBe(fresh.issued.accessToken);
-    expect(store.refreshToken(untouched)).toBe(fresh.issued.refreshToken);
-    expect(untouched.expiresAt).toBe(fresh.link.expiresAt);
-    expect(process.exitCode).toBeUndefined();
-  });
+      expect(output.lines).toEqual(['Successfully refreshed 0 tokens']);
+      for (const { fitbitUserId, link } of fresh) {
+        expect(emulator.stats.refreshCalls(fitbitUserId)).toBe(0);
+        expect((await stored(link))?.accessToken).toBe(link.accessToken);
+      }
+      expect(process.exitCode).toBeUndefined();
+    });
 
-  it('refreshes every token with --all', async () => {
-    await boot();
-    const seeded = [await seedLink(store, { expired: true }), await seedLink(store, { expired: false }), await seedLink(store, { expired: false })];
+    it('refreshes exactly the expired token and stores a pair that works', async () => {
+      await boot();
+      const expired = await seed({ expired: true });
+      const fresh = await seed({ expired: false });
 
-    await command.run([], { all: true });
+      await command.run([], {});
 
-    expect(output.lines).toEqual(['Successfully refreshed 3 tokens']);
-    for (const { fitbitUserId, link, issued } of seeded) {
-      expect(emulator.stats.refreshCalls(fitbitUserId)).toBe(1);
-      const after = (await stored(link))!;
-      expect(store.accessToken(after)).not.toBe(issued.accessToken);
-      expect((await callProfile(emulator, store.accessToken(after))).status).toBe(200);
+      expect(output.lines).toEqual(['Successfully refreshed 1 tokens']);
+      expect(emulator.stats.refreshCalls(expired.fitbitUserId)).toBe(1);
+      expect(emulator.stats.refreshCalls(fresh.fitbitUserId)).toBe(0);
+
+      const after = (await stored(expired.link))!;
+      expect(store.accessToken(after)).not.toBe(expired.issued.accessToken);
+      // Fitbit rotates the refresh token; Google's is reusable and comes back unchanged (or not at all).
+      if (provider === 'fitbit') expect(store.refreshToken(after)).not.toBe(expired.issued.refreshToken);
+      else expect(store.refreshToken(after)).toBe(expired.issued.refreshToken);
+      expect(after.expiresAt).toBeGreaterThan(Date.now());
+      expect(await facts.tokenOwner(store.accessToken(after))).toBe(expired.fitbitUserId);
+
+      const untouched = (await stored(fresh.link))!;
+      expect(store.accessToken(untouched)).toBe(fresh.issued.accessToken);
+      expect(store.refreshToken(untouched)).toBe(fresh.issued.refreshToken);
+      expect(untouched.expiresAt).toBe(fresh.link.expiresAt);
+      expect(process.exitCode).toBeUndefined();
+    });
+
+    it('refreshes every token with --all', async () => {
+      await boot();
+      const seeded = [await seed({ expired: true }), await seed({ expired: false }), await seed({ expired: false })];
+
+      await command.run([], { all: true });
+
+      expect(output.lines).toEqual(['Successfully refreshed 3 tokens']);
+      for (const { fitbitUserId, link, issued } of seeded) {
+        expect(emulator.stats.refreshCalls(fitbitUserId)).toBe(1);
+        const after = (await stored(link))!;
+        expect(store.accessToken(after)).not.toBe(issued.accessToken);
+        expect(await facts.tokenWorks(store.accessToken(after))).toBe(true);
+      }
+    });
+
+    it('reports an invalid refresh token as a failure, exits 1 and keeps the link', async () => {
+      await boot();
+      const dead = await seed({ expired: true });
+      const valid = await seed({ expired: true });
+      await killRefreshToken(emulator, moduleRef.get<symbol, FitbitProvider>(FITBIT_PROVIDER), dead);
+      const refreshCallsBefore = emulator.stats.refreshCalls(dead.fitbitUserId);
+
+      await command.run([], {});
+
+      expect(output.lines).toEqual(['Successfully refreshed 1 tokens', 'Failed to refresh 1 tokens']);
+      expect(process.exitCode).toBe(1);
+      expect(emulator.stats.refreshCalls(dead.fitbitUserId)).toBe(refreshCallsBefore + 1);
+      const kept = (await stored(dead.link))!;
+      expect(kept).not.toBeNull();
+      expect(store.refreshToken(kept)).toBe(dead.issued.refreshToken);
+      expect(kept.refreshLockedUntil).toBeNull();
+      expect(logger.warnings).toEqual([expect.stringMatching(new RegExp(`user ${dead.link.userId}: .*invalid_grant`))]);
+      expect(await facts.tokenWorks(store.accessToken((await stored(valid.link))!))).toBe(true);
+    });
+
+    it('with --deauth removes the links whose refresh token is dead and refreshes the others', async () => {
+      await boot();
+      const revoked = await seed({ expired: true });
+      const valid = await seed({ expired: true });
+      const alsoValid = await seed({ expired: false });
+      // Revoking the access token ends the whole grant, refresh token included, with both providers.
+      await moduleRef.get<symbol, FitbitProvider>(FITBIT_PROVIDER).revokeToken(revoked.issued.accessToken);
+
+      await command.run([], { all: true, deauth: true });
+
+      expect(output.lines).toEqual(['Successfully refreshed 2 tokens', 'Failed to refresh 1 tokens', 'Deauthenticated 1 users']);
+      expect(process.exitCode).toBe(1);
+      expect(await stored(revoked.link)).toBeNull();
+      for (const { link, issued } of [valid, alsoValid]) {
+        const after = (await stored(link))!;
+        expect(store.accessToken(after)).not.toBe(issued.accessToken);
+        expect(await facts.tokenWorks(store.accessToken(after))).toBe(true);
+      }
+      expect(logger.warnings).toEqual([expect.stringMatching(new RegExp(`user ${revoked.link.userId}, removed their link: .*invalid_grant`))]);
+    });
+
+    it('with --deauth keeps links that failed for another reason', async () => {
+      await boot();
+      const seeded = await seed({ expired: true });
+      emulator.faults.inject({ method: 'POST', path: facts.tokenPath, status: 500, times: 1 });
+
+      await command.run([], { deauth: true });
+
+      expect(output.lines).toEqual(['Successfully refreshed 0 tokens', 'Failed to refresh 1 tokens', 'Deauthenticated 0 users']);
+      expect(process.exitCode).toBe(1);
+      const kept = (await stored(seeded.link))!;
+      expect(store.refreshToken(kept)).toBe(seeded.issued.refreshToken);
+      expect(logger.warnings).toEqual([expect.stringContaining(`user ${seeded.link.userId}: `)]);
+    });
+
+    // The refresh lease is the module's own, the same whichever provider answers; spending a refresh
+    // token twice only breaks anything with Fitbit's single-use ones. One provider is enough.
+    if (provider === 'fitbit') {
+      it('spends each refresh token once when the running app refreshes the same link meanwhile', async () => {
+        await boot();
+        const seeded = await seed({ expired: true });
+        // The first refresh to reach Fitbit is slow, so the other one meets the lease.
+        emulator.faults.inject({ method: 'POST', path: facts.tokenPath, delayMs: 300, times: 1 });
+
+        const [refreshedByApp] = await Promise.all([moduleRef.get(TokenRefresher).refresh(seeded.link), command.run([], {})]);
+
+        expect(emulator.stats.refreshCalls(seeded.fitbitUserId)).toBe(1);
+        expect(output.lines).toEqual(['Successfully refreshed 1 tokens']);
+        const after = (await stored(seeded.link))!;
+        expect(after.accessToken).toBe(refreshedByApp.accessToken);
+        expect(await facts.tokenWorks(store.accessToken(after))).toBe(true);
+        expect(process.exitCode).toBeUndefined();
+      });
+
+      it('spends each refresh token once when two runs overlap', async () => {
+        await boot();
+        const seeded = [await seed({ expired: true }), await seed({ expired: true })];
+        emulator.faults.inject({ method: 'POST', path: facts.tokenPath, delayMs: 150 });
+
+        await Promise.all([command.run([], {}), command.run([], { all: true })]);
+
+        expect(output.lines).toEqual(['Successfully refreshed 2 tokens', 'Successfully refreshed 2 tokens']);
+        for (const { fitbitUserId, link } of seeded) {
+          expect(emulator.stats.refreshCalls(fitbitUserId)).toBe(1);
+          expect(await facts.tokenWorks(store.accessToken((await stored(link))!))).toBe(true);
+        }
+      });
     }
-  });
+  },
+);
 
-  it('reports an invalid refresh token as a failure, exits 1 and keeps the link', async () => {
-    await boot();
-    const spent = await seedLink(store, { expired: true });
-    const valid = await seedLink(store, { expired: true });
-    await spendRefreshToken(emulator, spent.issued.refreshToken);
-
-    await command.run([], {});
-
-    expect(output.lines).toEqual(['Successfully refreshed 1 tokens', 'Failed to refresh 1 tokens']);
-    expect(process.exitCode).toBe(1);
-    expect(emulator.stats.refreshCalls(spent.fitbitUserId)).toBe(2);
-    const kept = (await stored(spent.link))!;
-    expect(kept).not.toBeNull();
-    expect(store.refreshToken(kept)).toBe(spent.issued.refreshToken);
-    expect(kept.refreshLockedUntil).toBeNull();
-    expect(logger.warnings).toEqual([expect.stringMatching(new RegExp(`user ${spent.link.userId}: .*invalid_grant`))]);
-    expect((await callProfile(emulator, store.accessToken((await stored(valid.link))!))).status).toBe(200);
-  });
-
-  it('with --deauth removes the links whose refresh token is dead and refreshes the others', async () => {
-    await boot();
-    const revoked = await seedLink(store, { expired: true });
-    const valid = await seedLink(store, { expired: true });
-    const alsoValid = await seedLink(store, { expired: false });
-    await revokeTokens(emulator, revoked.issued.accessToken);
-
-    await command.run([], { all: true, deauth: true });
-
-    expect(output.lines).toEqual(['Successfully refreshed 2 tokens', 'Failed to refresh 1 tokens', 'Deauthenticated 1 users']);
-    expect(process.exitCode).toBe(1);
-    expect(await stored(revoked.link)).toBeNull();
-    for (const { link, issued } of [valid, alsoValid]) {
-      const after = (await stored(link))!;
-      expect(store.accessToken(after)).not.toBe(issued.accessToken);
-      expect((await callProfile(emulator, store.accessToken(after))).status).toBe(200);
-    }
-    expect(logger.warnings).toEqual([expect.stringMatching(new RegExp(`user ${revoked.link.userId}, removed their link: .*invalid_grant`))]);
-  });
-
-  it('with --deauth keeps links that failed for another reason', async () => {
-    await boot();
-    const seeded = await seedLink(store, { expired: true });
-    emulator.faults.inject({ method: 'POST', path: '/oauth2/token', status: 500, times: 1 });
-
-    await command.run([], { deauth: true });
-
-    expect(output.lines).toEqual(['Successfully refreshed 0 tokens', 'Failed to refresh 1 tokens', 'Deauthenticated 0 users']);
-    expect(process.exitCode).toBe(1);
-    const kept = (await stored(seeded.link))!;
-    expect(store.refreshToken(kept)).toBe(seeded.issued.refreshToken);
-    expect(logger.warnings).toEqual([expect.stringContaining(`user ${seeded.link.userId}: `)]);
-  });
-
-  it('spends each refresh token once when the running app refreshes the same link meanwhile', async () => {
-    await boot();
-    const seeded = await seedLink(store, { expired: true });
-    // The first refresh to reach Fitbit is slow, so the other one meets the lease.
-    emulator.faults.inject({ method: 'POST', path: '/oauth2/token', delayMs: 300, times: 1 });
-
-    const [refreshedByApp] = await Promise.all([moduleRef.get(TokenRefresher).refresh(seeded.link), command.run([], {})]);
-
-    expect(emulator.stats.refreshCalls(seeded.fitbitUserId)).toBe(1);
-    expect(output.lines).toEqual(['Successfully refreshed 1 tokens']);
-    const after = (await stored(seeded.link))!;
-    expect(after.accessToken).toBe(refreshedByApp.accessToken);
-    expect((await callProfile(emulator, store.accessToken(after))).status).toBe(200);
-    expect(process.exitCode).toBeUndefined();
-  });
-
-  it('spends each refresh token once when two runs overlap', async () => {
-    await boot();
-    const seeded = [await seedLink(store, { expired: true }), await seedLink(store, { expired: true })];
-    emulator.faults.inject({ method: 'POST', path: '/oauth2/token', delayMs: 150 });
-
-    await Promise.all([command.run([], {}), command.run([], { all: true })]);
-
-    expect(output.lines).toEqual(['Successfully refreshed 2 tokens', 'Successfully refreshed 2 tokens']);
-    for (const { fitbitUserId, link } of seeded) {
-      expect(emulator.stats.refreshCalls(fitbitUserId)).toBe(1);
-      expect((await callProfile(emulator, store.accessToken((await stored(link))!))).status).toBe(200);
-    }
-  });
-});
-
+// Drawing the output and wiring the command into nest-commander do not depend on the provider.
 describe('refresh-tokens progress bar', () => {
   let moduleRef: TestingModule | undefined;
   afterEach(async () => {
@@ -325,20 +323,25 @@ describe('refresh-tokens progress bar', () => {
     const output = new CapturedOutput(tty);
     const logger = new CapturedLogger(output.stream);
     moduleRef = await Test.createTestingModule({
-      imports: [databaseModule(await createSqliteDataSource()), fitbitModule(), outputModule(output)],
+      imports: [databaseModule(await createSqliteDataSource()), fitbitModule(emulators.fitbit), outputModule(output)],
     })
       .setLogger(logger)
       .compile();
     await moduleRef.init();
-    return { output, store: moduleRef.get(UserLinkStore), command: moduleRef.get(RefreshTokensCommand) };
+    return {
+      output,
+      store: moduleRef.get(UserLinkStore),
+      command: moduleRef.get(RefreshTokensCommand),
+      provider: moduleRef.get<symbol, FitbitProvider>(FITBIT_PROVIDER),
+    };
   }
 
   it('draws a bar on a terminal and clears it before the warnings and the result lines', async () => {
-    const { output, store, command } = await boot(true);
-    await seedLink(store, { expired: true });
-    const spent = await seedLink(store, { expired: true });
-    await seedLink(store, { expired: true });
-    await spendRefreshToken(emulator, spent.issued.refreshToken);
+    const { output, store, command, provider } = await boot(true);
+    await seedLink(emulators.fitbit, store, { expired: true });
+    const spent = await seedLink(emulators.fitbit, store, { expired: true });
+    await seedLink(emulators.fitbit, store, { expired: true });
+    await killRefreshToken(emulators.fitbit, provider, spent);
 
     await command.run([], {});
 
@@ -352,7 +355,7 @@ describe('refresh-tokens progress bar', () => {
 
   it('writes only the lines when the output is not a terminal', async () => {
     const { output, store, command } = await boot(false);
-    await seedLink(store, { expired: true });
+    await seedLink(emulators.fitbit, store, { expired: true });
 
     await command.run([], {});
 
@@ -381,16 +384,16 @@ describe('refresh-tokens through nest-commander', () => {
     const database = join(directory, 'cli.sqlite');
     // The "web app" links two users, one token still fresh, then goes away.
     const seeding = await Test.createTestingModule({
-      imports: [databaseModule(await createSqliteDataSource({ database })), fitbitModule()],
+      imports: [databaseModule(await createSqliteDataSource({ database })), fitbitModule(emulators.fitbit)],
     }).compile();
     const seedStore = seeding.get(UserLinkStore);
-    const expired = await seedLink(seedStore, { expired: true });
-    const fresh = await seedLink(seedStore, { expired: false });
+    const expired = await seedLink(emulators.fitbit, seedStore, { expired: true });
+    const fresh = await seedLink(emulators.fitbit, seedStore, { expired: false });
     await seeding.close();
 
     const output = new CapturedOutput();
     const cliDataSource = await createSqliteDataSource({ database });
-    @Module({ imports: [databaseModule(cliDataSource), fitbitModule(), outputModule(output)] })
+    @Module({ imports: [databaseModule(cliDataSource), fitbitModule(emulators.fitbit), outputModule(output)] })
     class TestCliModule {}
 
     process.argv = ['node', 'fitbit-cli', 'refresh-tokens', '--all'];
@@ -405,10 +408,10 @@ describe('refresh-tokens through nest-commander', () => {
     expect(process.exitCode).toBeUndefined();
     const store = app.get(UserLinkStore);
     for (const { link, fitbitUserId, issued } of [expired, fresh]) {
-      expect(emulator.stats.refreshCalls(fitbitUserId)).toBe(1);
+      expect(emulators.fitbit.stats.refreshCalls(fitbitUserId)).toBe(1);
       const after = (await store.findById(link.id))!;
       expect(store.accessToken(after)).not.toBe(issued.accessToken);
-      expect((await callProfile(emulator, store.accessToken(after))).status).toBe(200);
+      expect(await providerFacts(emulators.fitbit).tokenWorks(store.accessToken(after))).toBe(true);
     }
   });
 });

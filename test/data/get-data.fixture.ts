@@ -1,6 +1,7 @@
 import { UserLinkStore } from '../../lib/auth/user-link.store.js';
 import type { DataResponse } from '../../lib/data/data-response.js';
 import type { FitbitEmulator, EmulatorUser } from '../../lib/testing/index.js';
+import { providerFacts } from '../support/fitbit-fixture.js';
 import { TEST_USER_HEADER, type FitbitTestApp } from '../support/fitbit-test-app.js';
 
 export interface DataAnswer {
@@ -28,7 +29,10 @@ export async function getData(app: FitbitTestApp, path: string, user: string | n
   return { status: response.status, headers: response.headers, body: body as DataResponse };
 }
 
-/** Links app user `appUserId` to the emulator user with fresh tokens, as a completed connect would. */
+/**
+ * Links app user `appUserId` to the emulator user with fresh tokens, as a completed connect with the
+ * emulator's provider would (google-health: healthUserId, with the Fitbit id as legacyUserId).
+ */
 export async function linkUser(
   app: FitbitTestApp,
   emulator: FitbitEmulator,
@@ -37,11 +41,12 @@ export async function linkUser(
   options: { expiresAt?: number } = {},
 ): Promise<void> {
   const tokens = emulator.issueTokens(fitbitUser.id);
+  const google = emulator.modeName === 'google-health';
   await app.app.get(UserLinkStore, { strict: false }).save({
     userId: appUserId,
-    provider: 'fitbit',
-    providerUserId: fitbitUser.id,
-    legacyUserId: null,
+    provider: emulator.modeName,
+    providerUserId: providerFacts(emulator).providerUserIdOf(fitbitUser),
+    legacyUserId: google ? fitbitUser.id : null,
     timeZone: fitbitUser.timezone,
     tokens: {
       accessToken: tokens.accessToken,

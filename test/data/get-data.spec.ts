@@ -5,12 +5,13 @@ import { TimeSeriesDataStore } from '../../lib/data/time-series-data.store.js';
 import { FitbitModule } from '../../lib/fitbit.module.js';
 import type { EmulatorUser, FitbitEmulator } from '../../lib/testing/index.js';
 import { createDataSource, createSqliteDataSource, DATABASE_KINDS, type TestDataSource } from '../support/databases.js';
-import { emulatorOptions, startEmulator } from '../support/fitbit-fixture.js';
+import { emulatorOptions, PROVIDERS, providerFacts, startEmulator, type ProviderName } from '../support/fitbit-fixture.js';
 import { fitbitQueueOf, isolatedQueueOptions } from '../support/fitbit-queue.js';
 import { startFitbitTestApp, type FitbitTestApp } from '../support/fitbit-test-app.js';
 import { daysEndingOn, getData, isLinked, linkUser, shiftDate } from './get-data.fixture.js';
 
-const REQUEST_TIMEOUT_MS = 400;
+/** Long enough for a 1095-day range from the emulator on a busy machine; the timeout case waits this long. */
+const REQUEST_TIMEOUT_MS = 1_000;
 const LONG = 'x'.repeat(10_000);
 
 /** Every input the endpoint must turn down with 104, never with a 5xx. */
@@ -62,15 +63,47 @@ const BAD_INPUT: [string, string][] = [
   ['broken percent-encoding', 'get_data/activities/steps?period=%E0%A4%A&base_date=%ZZ'],
 ];
 
-describe('get_data and get_steps, live mode (subscribe off)', () => {
+type Fault = Parameters<FitbitEmulator['faults']['inject']>[0];
+
+const fitbitError = (errorType: string) => ({ errors: [{ errorType, message: errorType }], success: false });
+const googleApiError = (code: number, status: string, message: string, reason?: string) => ({
+  error: { code, message, status, details: reason ? [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason, domain: 'googleapis.com' }] : [] },
+});
+
+/** What differs between the providers in the live-mode table: where the series is fetched and how errors look. */
+const UPSTREAM: Record<
+  ProviderName,
+  { series: RegExp; expiredToken?: unknown; insufficientScope: unknown; invalidGrant: unknown; noAltimeter: string; noActiveScore: string }
+> = {
+  fitbit: {
+    series: /^\/1\/user\/-\/activities\/steps\/date\//,
+    expiredToken: fitbitError('expired_token'),
+    insufficientScope: fitbitError('insufficient_scope'),
+    invalidGrant: fitbitError('invalid_grant'),
+    noAltimeter: '400 (no altimeter)',
+    noActiveScore: 'which Fitbit no longer serves',
+  },
+  'google-health': {
+    series: /^\/v4\/users\/me\/dataTypes\/steps\/dataPoints/,
+    // Google's 401 body always reads as an expired token: refreshed once, then 103.
+    expiredToken: undefined,
+    insufficientScope: googleApiError(403, 'PERMISSION_DENIED', 'Request had insufficient authentication scopes.', 'ACCESS_TOKEN_SCOPE_INSUFFICIENT'),
+    invalidGrant: { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' },
+    noAltimeter: 'no buckets (no altimeter)',
+    noActiveScore: 'which Google has no equivalent of',
+  },
+};
+
+describe.each(PROVIDERS)('get_data and get_steps, live mode (subscribe off), %s', (provider) => {
   let emulator: FitbitEmulator;
   let dataSource: TestDataSource;
   let app: FitbitTestApp;
   let kiritimati: EmulatorUser;
   let noAltimeter: EmulatorUser;
+  const upstream = UPSTREAM[provider];
 
   beforeAll(async () => {
-    emulator = await startEmulator({ rateLimitPerHour: 1_000_000 });
+    emulator = await startEmulator({ provider, rateLimitPerHour: 1_000_000, rateLimitPerMinute: 1_000_000 });
     kiritimati = emulator.addUser({ timezone: 'Pacific/Kiritimati' });
     noAltimeter = emulator.addUser({ timezone: 'Pacific/Pago_Pago', hasAltimeter: false });
     dataSource = await createSqliteDataSource();
@@ -92,8 +125,10 @@ describe('get_data and get_steps, live mode (subscribe off)', () => {
   });
 
   const today = () => emulator.todayOf(kiritimati.id);
-  const stepsOf = (user: EmulatorUser, dates: string[]) =>
-    dates.map((dateTime) => ({ dateTime, value: emulator.dailyValue(user.id, 'activities/steps', dateTime) }));
+  /** Steps, water and tracker steps come back from Google as the same text the legacy series holds. */
+  const valuesOf = (user: EmulatorUser, path: string, dates: string[]) =>
+    dates.map((dateTime) => ({ dateTime, value: emulator.dailyValue(user.id, path, dateTime) }));
+  const seriesCalls = () => emulator.requests.filter((request) => upstream.series.test(request.path));
 
   it('answers 100 with the envelope and the objects oldest first', async () => {
     const answer = await getData(app, 'get_data/activities/steps?period=7d');
@@ -101,7 +136,7 @@ describe('get_data and get_steps, live mode (subscribe off)', () => {
     expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
     expect(answer.body).toEqual({
       meta: { total_count: 7, status_code: 100 },
-      objects: stepsOf(kiritimati, daysEndingOn(today(), 7)),
+      objects: valuesOf(kiritimati, 'activities/steps', daysEndingOn(today(), 7)),
     });
   });
 
@@ -109,12 +144,8 @@ describe('get_data and get_steps, live mode (subscribe off)', () => {
     const base = shiftDate(today(), -3);
     for (const path of ['activities/tracker/steps', 'foods/log/water', 'activities/tracker/steps/', 'foods/log/water/']) {
       const answer = await getData(app, `get_data/${path}?period=1w&base_date=${base}`);
-      const clean = path.replace(/\/$/, '');
       expect(answer.status).toBe(200);
-      expect(answer.body).toEqual({
-        meta: { total_count: 7, status_code: 100 },
-        objects: daysEndingOn(base, 7).map((dateTime) => ({ dateTime, value: emulator.dailyValue(kiritimati.id, clean, dateTime) })),
-      });
+      expect(answer.body).toEqual({ meta: { total_count: 7, status_code: 100 }, objects: valuesOf(kiritimati, path.replace(/\/$/, ''), daysEndingOn(base, 7)) });
     }
   });
 
@@ -132,27 +163,30 @@ describe('get_data and get_steps, live mode (subscribe off)', () => {
     expect(answer.body.objects.at(-1)?.dateTime).toBe(today());
   });
 
-  it('max on activity data fetches the whole history in ranges Fitbit accepts, never with max', async () => {
+  it('max on activity data fetches the whole history in ranges the provider accepts, never with max', async () => {
     emulator.clearRequests();
     const answer = await getData(app, 'get_data/activities/steps?period=max');
     expect(answer.body.meta.status_code).toBe(100);
     expect(answer.body.objects[0]!.dateTime).toBe(kiritimati.memberSince);
     expect(answer.body.objects.at(-1)!.dateTime).toBe(today());
     expect(answer.body.meta.total_count).toBe(answer.body.objects.length);
-    const seriesCalls = emulator.requests.filter((request) => request.path.includes('/activities/steps/date/'));
-    expect(seriesCalls.length).toBeGreaterThan(1);
-    for (const call of seriesCalls) expect(call.path).not.toMatch(/\/max\.json$/);
+    expect(seriesCalls().length).toBeGreaterThan(1);
+    for (const call of seriesCalls()) expect(call.path).not.toMatch(/\/max\.json$/);
     expect(emulator.requests.every((request) => request.status === 200)).toBe(true);
   });
 
   it('max with a base date far in the future costs no more calls than max up to today', async () => {
     emulator.clearRequests();
+    expect((await getData(app, 'get_data/activities/steps?period=max')).body.meta.status_code).toBe(100);
+    const upToToday = emulator.requests.length;
+    emulator.clearRequests();
     const answer = await getData(app, 'get_data/activities/steps?period=max&base_date=9999-12-31');
     expect(answer.body.meta.status_code).toBe(100);
     expect(answer.body.objects.at(-1)!.dateTime).toBe(today());
-    expect(emulator.requests.length).toBeLessThanOrEqual(4);
+    expect(emulator.requests.length).toBeLessThanOrEqual(upToToday);
   });
 
+  // Input checks come before any provider call, so they are cheap enough to run against both.
   it.each(BAD_INPUT)('answers 104 to %s', async (_case, path) => {
     emulator.clearRequests();
     const answer = await getData(app, path);
@@ -182,54 +216,45 @@ describe('get_data and get_steps, live mode (subscribe off)', () => {
     });
   });
 
-  describe('what Fitbit answers', () => {
-    const SERIES = /^\/1\/user\/-\/activities\/steps\/date\//;
-    const fitbitError = (errorType: string) => ({ errors: [{ errorType, message: errorType }], success: false });
-    const cases: {
-      name: string;
-      fault?: Parameters<FitbitEmulator['faults']['inject']>[0];
-      path?: string;
-      user?: string;
-      code: DataStatus;
-      unlinked?: boolean;
-      data?: boolean;
-    }[] = [
+  describe('what the provider answers', () => {
+    const series = upstream.series;
+    const cases: { name: string; fault?: Fault; path?: string; user?: string; code: DataStatus; unlinked?: boolean; data?: boolean }[] = [
       { name: 'data → 100', code: DataStatus.ok, data: true },
-      { name: '401 invalid_token → 103, link deleted', fault: { path: SERIES, status: 401 }, code: DataStatus.unauthorized, unlinked: true },
+      { name: '401 invalid_token → 103, link deleted', fault: { path: series, status: 401 }, code: DataStatus.unauthorized, unlinked: true },
       {
         name: '401 expired_token that a refresh cannot fix → 103, link deleted',
-        fault: { path: SERIES, status: 401, body: fitbitError('expired_token'), times: 2 },
+        fault: { path: series, status: 401, body: upstream.expiredToken, times: 2 },
         code: DataStatus.unauthorized,
         unlinked: true,
       },
       {
-        name: '403 insufficient_scope → 103, link deleted',
-        fault: { path: SERIES, status: 403, body: fitbitError('insufficient_scope') },
+        name: '403 insufficient scope → 103, link deleted',
+        fault: { path: series, status: 403, body: upstream.insufficientScope },
         code: DataStatus.unauthorized,
         unlinked: true,
       },
-      { name: '409 → 105', fault: { path: SERIES, status: 409 }, code: DataStatus.rateLimited },
-      { name: '429 → 105', fault: { path: SERIES, status: 429 }, code: DataStatus.rateLimited },
-      { name: '500 → 106', fault: { path: SERIES, status: 500 }, code: DataStatus.providerError },
-      { name: '502 → 106', fault: { path: SERIES, status: 502, body: '<html>bad gateway</html>' }, code: DataStatus.providerError },
-      { name: '503 → 106', fault: { path: SERIES, status: 503 }, code: DataStatus.providerError },
-      { name: 'no answer in time → 106', fault: { path: SERIES, delayMs: REQUEST_TIMEOUT_MS * 3 }, code: DataStatus.providerError },
-      { name: '400 for steps → 104', fault: { path: SERIES, status: 400 }, code: DataStatus.badInput },
-      { name: '404 → 104, not a 500', fault: { path: SERIES, status: 404 }, code: DataStatus.badInput },
-      { name: '200 with a body that is not JSON → 100, no objects', fault: { path: SERIES, status: 200, body: 'not json' }, code: DataStatus.ok },
+      { name: '409 → 105', fault: { path: series, status: 409 }, code: DataStatus.rateLimited },
+      { name: '429 → 105', fault: { path: series, status: 429 }, code: DataStatus.rateLimited },
+      { name: '500 → 106', fault: { path: series, status: 500 }, code: DataStatus.providerError },
+      { name: '502 → 106', fault: { path: series, status: 502, body: '<html>bad gateway</html>' }, code: DataStatus.providerError },
+      { name: '503 → 106', fault: { path: series, status: 503 }, code: DataStatus.providerError },
+      { name: 'no answer in time → 106', fault: { path: series, delayMs: REQUEST_TIMEOUT_MS * 3 }, code: DataStatus.providerError },
+      { name: '400 for steps → 104', fault: { path: series, status: 400 }, code: DataStatus.badInput },
+      { name: '404 → 104, not a 500', fault: { path: series, status: 404 }, code: DataStatus.badInput },
+      { name: '200 with a body that is not JSON → 100, no objects', fault: { path: series, status: 200, body: 'not json' }, code: DataStatus.ok },
       {
-        name: '400 for floors (no altimeter) → 100, no objects',
+        name: `floors: ${upstream.noAltimeter} → 100, no objects`,
         path: 'get_data/activities/floors?period=30d',
         user: '2',
         code: DataStatus.ok,
       },
       {
-        name: '400 for tracker/elevation (no altimeter) → 100, no objects',
+        name: `tracker/elevation: ${upstream.noAltimeter} → 100, no objects`,
         path: 'get_data/activities/tracker/elevation?period=max',
         user: '2',
         code: DataStatus.ok,
       },
-      { name: 'activeScore, which Fitbit no longer serves → 100, no objects', path: 'get_data/activities/activeScore?period=7d', code: DataStatus.ok },
+      { name: `activeScore, ${upstream.noActiveScore} → 100, no objects`, path: 'get_data/activities/activeScore?period=7d', code: DataStatus.ok },
     ];
 
     it.each(cases)('$name', async ({ fault, path, user, code, unlinked, data }) => {
@@ -246,13 +271,13 @@ describe('get_data and get_steps, live mode (subscribe off)', () => {
     it('an expired access token is refreshed once and the data served (100)', async () => {
       emulator.expireAccessTokens(kiritimati.id);
       const answer = await getData(app, 'get_data/activities/steps?period=1d');
-      expect(answer.body).toEqual({ meta: { total_count: 1, status_code: 100 }, objects: stepsOf(kiritimati, [today()]) });
+      expect(answer.body).toEqual({ meta: { total_count: 1, status_code: 100 }, objects: valuesOf(kiritimati, 'activities/steps', [today()]) });
       expect(emulator.stats.refreshCalls(kiritimati.id)).toBeGreaterThanOrEqual(1);
     });
 
     it('a dead refresh token (invalid_grant) → 103, link deleted', async () => {
       await linkUser(app, emulator, '1', kiritimati, { expiresAt: Date.now() - 1000 });
-      emulator.faults.inject({ path: new URL(emulator.urls.tokenUrl).pathname, status: 400, body: fitbitError('invalid_grant') });
+      emulator.faults.inject({ path: providerFacts(emulator).tokenPath, status: 400, body: upstream.invalidGrant });
       const answer = await getData(app, 'get_data/activities/steps?period=7d');
       expect(answer.body).toEqual({ meta: { total_count: 0, status_code: 103 }, objects: [] });
       expect(await isLinked(app, '1')).toBe(false);
@@ -260,25 +285,29 @@ describe('get_data and get_steps, live mode (subscribe off)', () => {
 
     it('the token endpoint failing with 503 → 106, link kept', async () => {
       await linkUser(app, emulator, '1', kiritimati, { expiresAt: Date.now() - 1000 });
-      emulator.faults.inject({ path: new URL(emulator.urls.tokenUrl).pathname, status: 503 });
+      emulator.faults.inject({ path: providerFacts(emulator).tokenPath, status: 503 });
       const answer = await getData(app, 'get_data/activities/steps?period=7d');
       expect(answer.body.meta.status_code).toBe(106);
       expect(await isLinked(app, '1')).toBe(true);
     });
   });
 
-  describe('405 for every method but GET', () => {
-    const paths = ['get_data/activities/steps', 'get_data/activities/tracker/steps', 'get_data/foods/log/water/', 'get_data/weather/x', 'get_steps', 'get_steps/'];
-    it.each(['POST', 'PUT', 'DELETE', 'PATCH'].flatMap((method) => paths.map((path) => [method, path] as const)))('%s %s → 405', async (method, path) => {
-      for (const user of ['1', null]) {
-        const answer = await getData(app, `${path}?period=7d`, user, method);
-        expect(answer.status).toBe(405);
-        expect(answer.headers.get('allow')).toBe('GET');
-      }
+  // The 405s come from the routes, before anything provider-specific: one provider is enough.
+  if (provider === 'fitbit') {
+    describe('405 for every method but GET', () => {
+      const paths = ['get_data/activities/steps', 'get_data/activities/tracker/steps', 'get_data/foods/log/water/', 'get_data/weather/x', 'get_steps', 'get_steps/'];
+      it.each(['POST', 'PUT', 'DELETE', 'PATCH'].flatMap((method) => paths.map((path) => [method, path] as const)))('%s %s → 405', async (method, path) => {
+        for (const user of ['1', null]) {
+          const answer = await getData(app, `${path}?period=7d`, user, method);
+          expect(answer.status).toBe(405);
+          expect(answer.headers.get('allow')).toBe('GET');
+        }
+      });
     });
-  });
+  }
 });
 
+// Reading stored rows does not depend on the provider that wrote them: both databases, one provider.
 describe.each(DATABASE_KINDS)('get_data in database mode (subscribe on), %s', (kind) => {
   let emulator: FitbitEmulator;
   let dataSource: TestDataSource;

@@ -6,6 +6,8 @@ import { FitbitModule } from '../../lib/fitbit.module.js';
 import { NOTIFICATIONS_JOB, POLL_JOB, TIME_SERIES_JOB, type NotificationsJobData } from '../../lib/subscriptions/fitbit-job.types.js';
 import { FitbitJobsProducer } from '../../lib/subscriptions/fitbit-jobs.producer.js';
 import { TimeSeriesPoller } from '../../lib/subscriptions/time-series-poller.js';
+import { TimeSeriesImporter } from '../../lib/subscriptions/time-series-importer.service.js';
+import { addDays } from '../../lib/data/calendar.js';
 import type { FitbitEmulator } from '../../lib/testing/index.js';
 import { createSqliteDataSource, type TestDataSource } from '../support/databases.js';
 import { emulatorOptions, startEmulator, WEBHOOK_AUTHORIZATION } from '../support/fitbit-fixture.js';
@@ -155,6 +157,25 @@ describe('Google Health with a worker: DELETE notices and polling', () => {
     while ((await remaining()).length > 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(await remaining()).toEqual(['2026-03-03']);
     expect(emulator.requests.filter((request) => request.path.includes('/dataTypes/'))).toEqual([]);
+  });
+
+  it('finds where a user’s history starts once per connect, not once per type (shared in Redis)', async () => {
+    const user = emulator.addUser({ timezone: 'UTC', memberSince: addDays(emulator.todayOf(emulator.addUser().id), -200) });
+    const tokens = emulator.issueTokens(user.id);
+    await app.app.get(UserLinkStore).save({
+      userId: '21',
+      provider: 'google-health',
+      providerUserId: user.healthUserId!,
+      legacyUserId: user.id,
+      timeZone: 'UTC',
+      tokens: { ...tokens, scopes: [] },
+    });
+    emulator.clearRequests();
+    const importer = app.app.get(TimeSeriesImporter);
+    for (const resource of ['steps', 'minutesLightlyActive', 'activityCalories']) {
+      expect(await importer.import(user.healthUserId!, { category: 'activities', resource }, null)).toBeGreaterThan(190);
+    }
+    expect(emulator.requests.filter((request) => request.path === '/v4/users/me/settings')).toHaveLength(1);
   });
 
   it('schedules one repeating poll for the whole queue', async () => {

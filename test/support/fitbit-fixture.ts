@@ -74,5 +74,13 @@ export function providerFacts(emulator: FitbitEmulator) {
       const url = google ? `${emulator.urls.apiUrl}/users/me/identity` : `${emulator.urls.apiUrl}/1/user/-/profile.json`;
       return (await fetch(url, { headers: { authorization: `Bearer ${accessToken}` } })).status === 200;
     },
+    /** The emulator user (`EmulatorUser.id`) an access token belongs to; null when the emulator refuses it. */
+    tokenOwner: async (accessToken: string): Promise<string | null> => {
+      const url = google ? `${emulator.urls.apiUrl}/users/me/identity` : `${emulator.urls.apiUrl}/1/user/-/profile.json`;
+      const response = await fetch(url, { headers: { authorization: `Bearer ${accessToken}` } });
+      if (response.status !== 200) return null;
+      const body = (await response.json()) as { legacyUserId?: string; user?: { encodedId?: string } };
+      return (google ? body.legacyUserId : body.user?.encodedId) ?? null;
+    },
   };
 }
