@@ -31,8 +31,10 @@ export interface TimeSeriesJobData {
   date: string | null;
   /** When the change that asked for this fetch was noticed (epoch ms); set on re-queued jobs. */
   queuedAt?: number;
-  /** Retries made so far after rate limits and transient errors. */
+  /** Retries made so far after rate limits and transient errors (since the last progress). */
   attempt?: number;
+  /** A history import that stopped part-way goes on from this local date. */
+  resumeFrom?: string;
 }
 
 /**

@@ -24,7 +24,7 @@ import {
 import { FAIL_ONCE, FitbitJobsProducer } from './fitbit-jobs.producer.js';
 import { RedisJobLock } from './redis-job-lock.js';
 import { retryDelayMs, isTransient, MAX_RETRIES } from './retry-policy.js';
-import { TimeSeriesImporter } from './time-series-importer.service.js';
+import { HistoryImportInterrupted, TimeSeriesImporter } from './time-series-importer.service.js';
 import { TimeSeriesPoller } from './time-series-poller.js';
 
 const LOCK_TTL_MS = 5 * 60_000;
@@ -119,28 +119,34 @@ export class FitbitJobsProcessor {
     let outcome: TimeSeriesOutcome | null = null;
     let failure: unknown = null;
     let retryInMs: number | null = null;
+    let retry: { attempt: number; resumeFrom: string | undefined } | null = null;
     let pending: number | null;
     try {
       try {
-        await this.importer.import(providerUserId, type, date);
+        await this.importer.import(providerUserId, type, date, job.data.resumeFrom);
         outcome = 'stored';
       } catch (error) {
-        if (isMissingAltimeter(error, resource)) outcome = 'no-device';
-        else if ((error instanceof ProviderRateLimitError || isTransient(error)) && attempt < MAX_RETRIES) {
-          retryInMs = retryDelayMs(error, attempt, this.random);
-          this.logger.warn(`Job ${job.name} ${lockName}: ${(error as Error).message}; retry ${attempt + 1} in ${retryInMs} ms`);
-        } else failure = error;
+        const interrupted = error instanceof HistoryImportInterrupted ? error : null;
+        const cause = interrupted ? interrupted.cause : error;
+        // Progress made since the last try earns the retry a fresh budget.
+        const tries = interrupted?.progressed ? 0 : attempt;
+        if (isMissingAltimeter(cause, resource)) outcome = 'no-device';
+        else if ((cause instanceof ProviderRateLimitError || isTransient(cause)) && tries < MAX_RETRIES) {
+          retryInMs = retryDelayMs(cause, tries, this.random);
+          retry = { attempt: tries + 1, resumeFrom: interrupted?.resumeFrom ?? job.data.resumeFrom };
+          this.logger.warn(`Job ${job.name} ${lockName}: ${(cause as Error).message}; retry ${tries + 1} in ${retryInMs} ms`);
+        } else failure = cause;
       }
       if (outcome !== null) await this.lock.markFetched(lockName, startedAt, FETCH_MARK_TTL_MS);
     } finally {
       pending = await this.lock.release(lockName, owner);
     }
 
-    if (retryInMs !== null) {
-      await this.requeue(job.data, retryInMs, Math.max(queuedAt, pending ?? 0), attempt + 1);
+    if (retryInMs !== null && retry !== null) {
+      await this.requeue({ ...job.data, resumeFrom: retry.resumeFrom }, retryInMs, Math.max(queuedAt, pending ?? 0), retry.attempt);
       return 'retry-scheduled';
     }
-    if (pending !== null && !(outcome !== null && startedAt > pending)) await this.requeue(job.data, 0, pending, 0);
+    if (pending !== null && !(outcome !== null && startedAt > pending)) await this.requeue({ ...job.data, resumeFrom: undefined }, 0, pending, 0);
     if (outcome === null) throw failure;
     return outcome;
   }

@@ -10,6 +10,17 @@ import { FITBIT_PROVIDER } from '../fitbit.constants.js';
 import type { FitbitProvider } from '../providers/fitbit-provider.interface.js';
 import { HistoryStartCache } from './history-start.cache.js';
 
+/** A history import stopped by `cause`; the days before `resumeFrom` are stored. */
+export class HistoryImportInterrupted extends Error {
+  constructor(
+    readonly resumeFrom: string,
+    readonly progressed: boolean,
+    override readonly cause: unknown,
+  ) {
+    super(`history import interrupted before ${resumeFrom}: ${(cause as Error)?.message ?? cause}`);
+  }
+}
+
 /** Fetches daily values from the provider and stores them for every app user linked to that account. */
 @Injectable()
 export class TimeSeriesImporter {
@@ -21,12 +32,16 @@ export class TimeSeriesImporter {
     private readonly historyStarts: HistoryStartCache,
   ) {}
 
-  /** One day, or with a null date the whole history in the largest ranges the provider accepts. Returns rows written. */
-  async import(providerUserId: string, type: TimeSeriesTypeKey, date: string | null): Promise<number> {
+  /**
+   * One day, or with a null date the whole history (from `resumeFrom` when given) in the largest
+   * ranges the provider accepts. Returns rows written. A history import that fails part-way throws
+   * HistoryImportInterrupted, so the retry goes on where it stopped.
+   */
+  async import(providerUserId: string, type: TimeSeriesTypeKey, date: string | null, resumeFrom?: string): Promise<number> {
     let written = 0;
     for (const link of await this.links.findByProviderUser(this.provider.name, providerUserId)) {
       if (!grantCovers(link, this.provider, type)) continue;
-      written += date === null ? await this.importHistory(link, type) : await this.importRange(link, type, date, date);
+      written += date === null ? await this.importHistory(link, type, resumeFrom) : await this.importRange(link, type, date, date);
     }
     return written;
   }
@@ -38,11 +53,16 @@ export class TimeSeriesImporter {
     }
   }
 
-  private async importHistory(link: UserFitbit, type: TimeSeriesTypeKey): Promise<number> {
-    const start = await this.historyStarts.get(link.providerUserId, () => this.calls.run(link, (token) => this.provider.historyStart(token)));
+  private async importHistory(link: UserFitbit, type: TimeSeriesTypeKey, resumeFrom: string | undefined): Promise<number> {
+    const start = resumeFrom ?? (await this.historyStarts.get(link.providerUserId, () => this.calls.run(link, (token) => this.provider.historyStart(token))));
     let written = 0;
-    for (const chunk of splitRange(start, todayIn(link.timeZone), this.provider.maxRangeDays(type))) {
-      written += await this.importRange(link, type, chunk.start, chunk.end);
+    const chunks = splitRange(start, todayIn(link.timeZone), this.provider.maxRangeDays(type));
+    for (const [index, chunk] of chunks.entries()) {
+      try {
+        written += await this.importRange(link, type, chunk.start, chunk.end);
+      } catch (error) {
+        throw new HistoryImportInterrupted(chunk.start, index > 0, error);
+      }
     }
     return written;
   }

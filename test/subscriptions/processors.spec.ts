@@ -8,6 +8,7 @@ import { RedisJobLock } from '../../lib/subscriptions/redis-job-lock.js';
 import { MAX_RETRIES, retryDelayMs } from '../../lib/subscriptions/retry-policy.js';
 import type { FitbitEmulator } from '../../lib/testing/index.js';
 import { createSqliteDataSource, type TestDataSource } from '../support/databases.js';
+import { daysBetween } from '../../lib/data/calendar.js';
 import { startEmulator } from '../support/fitbit-fixture.js';
 import { pendingJobs } from '../support/fitbit-queue.js';
 import { fakeJob, linkNewUser, startSubscribingApp, storedRows, timeSeriesJob, timeSeriesRequests, type SubscribingApp } from './support/subscriptions-fixture.js';
@@ -160,6 +161,25 @@ describe('job processors (called directly)', () => {
       expect(await processor.timeSeries(fakeJob(retry!.data))).toBe('stored');
       emulator.faults.inject({ path: /\/activities\/steps\//, status: 500, times: 1 });
       await expect(processor.timeSeries(job('steps', 'activities', { attempt: MAX_RETRIES }))).rejects.toBeInstanceOf(ProviderServerError);
+    });
+
+    it('resumes a history import where a failure stopped it, with a fresh retry budget once it made progress', async () => {
+      const longMember = await linkNewUser(emulator, dataSource, `${appUserId}-long`, { memberSince: '2021-06-01' });
+      emulator.clearRequests();
+      emulator.faults.inject({ path: /\/activities\/steps\/date\/2024-/, status: 503, times: 1 });
+      const history = timeSeriesJob({ providerUserId: longMember, category: 'activities', resource: 'steps', date: null, attempt: 3 });
+      expect(await processor.timeSeries(history)).toBe('retry-scheduled');
+      const [retry] = await pendingJobs(app.queue);
+      expect(retry!.data).toMatchObject({ resumeFrom: expect.stringMatching(/^2024-/), attempt: 1 });
+      const firstChunk = timeSeriesRequests(emulator)[0]!;
+      const storedBefore = (await storedRows(dataSource, `${appUserId}-long`)).length;
+      expect(storedBefore).toBe(1095);
+      emulator.clearRequests();
+      expect(await processor.timeSeries(fakeJob(retry!.data))).toBe('stored');
+      expect(timeSeriesRequests(emulator)).not.toContain(firstChunk);
+      expect(timeSeriesRequests(emulator).every((path) => !path.includes('/2021-06-01/'))).toBe(true);
+      const today = emulator.todayOf(longMember);
+      expect((await storedRows(dataSource, `${appUserId}-long`)).length).toBe(daysBetween('2021-06-01', today) + 1);
     });
 
     it.each(['floors', 'elevation', 'tracker/floors', 'tracker/elevation'])(
