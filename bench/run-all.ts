@@ -6,7 +6,7 @@
  *   npm run bench                 # every bench
  *   npm run bench -- get-data     # only benches whose file name contains one of the words
  *
- * Each bench module exports `async function run(): Promise<BenchFigureInput[]>` (see
+ * Each bench module exports `async function run(): Promise<BenchFigure[]>` (see
  * bench/support/report.ts for the figure shape and how targets are judged). A bench that throws,
  * exits, times out (BENCH_TIMEOUT_SECONDS, default 900) or exports no run function is recorded as
  * failed and the others still run; its own process keeps a bench's leftovers (open handles,
@@ -18,50 +18,26 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import {
-  failedRun,
-  judgeFigure,
-  NOTE_SEPARATOR,
-  machineInfo,
-  renderMarkdown,
-  renderTable,
-  resultsJson,
-  type BenchFigureInput,
-  type BenchReport,
-  type BenchRun,
-} from './support/report.js';
+import { anyFailure, failedRun, judgeFigure, newReport, renderMarkdown, renderTable, resultsJson, type BenchFigure, type BenchRun } from './support/report.js';
 
 const SELF = fileURLToPath(import.meta.url);
 const BENCH_DIR = dirname(SELF);
 const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_SECONDS ?? 900) * 1000;
 const CHILD_FLAG = '--bench-child';
 
-type BenchModule = Record<string, unknown>;
-
 /** What a bench's process hands back (through bench/results.<bench>.tmp, which .gitignore covers). */
 interface ChildAnswer {
   figures?: unknown;
-  note?: string | null;
   error?: string;
-}
-
-/** `run`, or failing that the module's one exported `run…Bench` function (noted, so the bench can be given a `run`). */
-function runFunctionOf(module: BenchModule): { run: () => Promise<unknown>; note: string | null } {
-  if (typeof module.run === 'function') return { run: module.run as () => Promise<unknown>, note: null };
-  const candidates = Object.entries(module).filter(([name, value]) => typeof value === 'function' && /^run\w*Bench$/.test(name));
-  if (candidates.length === 1) {
-    const [name, fn] = candidates[0]!;
-    return { run: fn as () => Promise<unknown>, note: `exports no run(), so ${name}() was called instead` };
-  }
-  throw new Error(`exports no run() function${candidates.length > 1 ? ` (and ${candidates.length} run…Bench functions to choose from)` : ''}`);
 }
 
 /** In the bench's own process: run it and write its figures (or its error) to `out`. */
 async function child(file: string, out: string): Promise<void> {
   let answer: ChildAnswer;
   try {
-    const { run, note } = runFunctionOf((await import(pathToFileURL(file).href)) as BenchModule);
-    answer = { figures: await run(), note };
+    const { run } = (await import(pathToFileURL(file).href)) as { run?: unknown };
+    if (typeof run !== 'function') throw new Error('exports no run() function');
+    answer = { figures: await (run as () => Promise<unknown>)() };
   } catch (error) {
     answer = { error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
   }
@@ -127,16 +103,7 @@ async function runBench(file: string): Promise<BenchRun> {
     }
     if (answer.error !== undefined) throw Object.assign(new Error(answer.error.split('\n')[0]), { stack: answer.error });
     if (!Array.isArray(answer.figures)) throw new Error(`run() returned ${JSON.stringify(answer.figures)?.slice(0, 100)}, not a list of figures`);
-    const note = answer.note ?? null;
-    return {
-      bench,
-      seconds: seconds(),
-      error: null,
-      figures: (answer.figures as BenchFigureInput[]).map((input) => {
-        const figure = judgeFigure(bench, input);
-        return note ? { ...figure, note: figure.note ? `${note}${NOTE_SEPARATOR}${figure.note}` : note } : figure;
-      }),
-    };
+    return { bench, seconds: seconds(), error: null, figures: (answer.figures as BenchFigure[]).map((figure) => judgeFigure(bench, figure)) };
   } catch (error) {
     console.error(`${bench} failed: ${error instanceof Error ? error.message : String(error)}`);
     return failedRun(bench, seconds(), error);
@@ -154,7 +121,7 @@ async function main(): Promise<number> {
     .map((name) => join(BENCH_DIR, name));
   if (files.length === 0) throw new Error(`no bench/*.bench.ts${filters.length ? ` matching ${filters.join(', ')}` : ''}`);
 
-  const report: BenchReport = { date: new Date().toISOString(), machine: machineInfo(), runs: [] };
+  const report = newReport();
   console.log(`running ${files.length} benches: ${files.map((file) => basename(file)).join(', ')}`);
   for (const file of files) report.runs.push(await runBench(file));
 
@@ -162,8 +129,7 @@ async function main(): Promise<number> {
   writeFileSync(join(BENCH_DIR, 'results.md'), renderMarkdown(report));
   console.log(`\n${renderTable(report)}`);
   console.log('\nwritten: bench/results.md, bench/results.json');
-  const failed = report.runs.some((run) => run.error !== null || run.figures.some((figure) => figure.pass === false));
-  return failed ? 1 : 0;
+  return anyFailure(report) ? 1 : 0;
 }
 
 if (process.argv[2] === CHILD_FLAG) {

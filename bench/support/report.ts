@@ -1,15 +1,17 @@
 /**
- * The one place bench figures are judged and written out (`npm run bench`, bench/run-all.ts).
+ * The one place bench figures are judged and written out: by `npm run bench` (bench/run-all.ts)
+ * and by a bench run on its own (`runIfMain`).
  *
- * A bench module exports `async function run(): Promise<BenchFigureInput[]>`. For each figure it
- * gives the measured `value` and, when it has one, the `baseline` it is compared with and its
- * `target`: `{ op: '>=', ratio: 0.5 }` means value / baseline must be at least 0.5,
- * `{ op: '<=', ratio: 0.5 }` at most 0.5. An absolute limit is a ratio too: give the limit as the
- * baseline and `{ op: '<=', ratio: 1 }`. Here `ratio` is recomputed as value / baseline and `pass`
- * from that ratio and the target; a bench's own `ratio` and `pass` are ignored. A bare number as
- * target says nothing about its direction, so such a figure is reported without a verdict.
+ * A bench module exports `async function run(): Promise<BenchFigure[]>`. For each figure it gives
+ * the measured `value` and, when it has one, the `baseline` it is compared with and its `target`:
+ * `{ op: '>=', ratio: 0.5 }` means value / baseline must be at least 0.5, `{ op: '<=', ratio: 0.5 }`
+ * at most 0.5. An absolute limit is a ratio too: give the limit as the baseline and
+ * `{ op: '<=', ratio: 1 }` (or a stricter ratio). `ratio` and `pass` are computed here, never by a
+ * bench.
  */
 import { cpus, hostname, platform, release, totalmem } from 'node:os';
+import { basename } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export type TargetOp = '>=' | '<=';
 
@@ -18,13 +20,15 @@ export interface BenchTarget {
   ratio: number;
 }
 
-/** What a bench's `run()` returns per figure (extra fields, such as a bench's own `pass`, are ignored). */
-export interface BenchFigureInput {
+/** One figure a bench's `run()` returns. */
+export interface BenchFigure {
   name: string;
   value: number;
   unit: string;
+  /** The same figure for the reference it is compared with (a bare route, another algorithm, a limit). */
   baseline: number | null;
-  target: BenchTarget | number | null;
+  /** The bound value / baseline must meet; null for a figure reported without a verdict. */
+  target: BenchTarget | null;
 }
 
 /** One line of bench/results.json. */
@@ -85,16 +89,17 @@ function isTarget(target: unknown): target is BenchTarget {
   return typeof candidate === 'object' && candidate !== null && (candidate.op === '>=' || candidate.op === '<=') && finite(candidate.ratio);
 }
 
-/** Checks one figure a bench returned and judges it. */
-export function judgeFigure(bench: string, input: BenchFigureInput): ReportFigure {
+/** Checks one figure a bench returned (it may have come through JSON from another process) and judges it. */
+export function judgeFigure(bench: string, input: BenchFigure): ReportFigure {
   const notes: string[] = [];
   const value = finite(input.value) ? input.value : null;
   if (value === null) notes.push(`value ${String(input.value)} is not a number`);
   const baseline = finite(input.baseline) ? input.baseline : null;
   let target: BenchTarget | null = null;
   if (isTarget(input.target)) target = { op: input.target.op, ratio: input.target.ratio };
-  else if (typeof input.target === 'number') notes.push(`target ${input.target} has no direction: return { op: '>=' | '<=', ratio } — no verdict`);
-  else if (input.target !== null && input.target !== undefined) notes.push(`unreadable target ${JSON.stringify(input.target)} — no verdict`);
+  else if (input.target !== null && input.target !== undefined) {
+    notes.push(`target ${JSON.stringify(input.target)} is not { op: '>=' | '<=', ratio } — no verdict`);
+  }
   const ratio = ratioOf(value, baseline);
   if (target !== null && ratio === null) notes.push('a target needs a value and a non-zero baseline — no verdict');
   return {
@@ -210,19 +215,61 @@ export function renderMarkdown(report: BenchReport): string {
   return `${lines.join('\n').trimEnd()}\n`;
 }
 
+/** A fixed-width table of rows of cells (the first row is the header); columns not in `leftAligned` are right-aligned. */
+export function table(rows: readonly (readonly string[])[], leftAligned: readonly number[] = [0]): string {
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => (leftAligned.includes(column) ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
 /** The table for the terminal. */
 export function renderTable(report: BenchReport): string {
-  const all = [HEADER, ...rows(report)];
-  const widths = HEADER.map((_, column) => Math.max(...all.map((row) => row[column]!.length)));
-  const line = (row: string[]) => row.map((cell, column) => (column >= 2 && column !== 3 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join('  ');
   const { machine } = report;
   const counts = summaryCounts(report);
   return [
     `bench results ${report.date} — ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}`,
-    line(HEADER),
-    ...all.slice(1).map(line),
+    table([HEADER, ...rows(report)], [0, 1, 3]),
     `${counts.figures} figures: ${counts.passed} pass, ${counts.failed} fail, ${counts.unjudged} without a verdict; ${counts.failedBenches} of ${counts.benches} benches did not finish`,
   ].join('\n');
+}
+
+/** A report of the given runs, dated now, on this machine. */
+export function newReport(runs: BenchRun[] = []): BenchReport {
+  return { date: new Date().toISOString(), machine: machineInfo(), runs };
+}
+
+/** Whether a report holds a failed bench or a figure that missed its target (`npm run bench` then exits non-zero). */
+export function anyFailure(report: BenchReport): boolean {
+  return report.runs.some((run) => run.error !== null || run.figures.some((figure) => figure.pass === false));
+}
+
+/**
+ * A bench run on its own (`node … bench/<name>.bench.ts`): when the file is the script node was
+ * started with, runs it and prints its judged figures; exits non-zero as `npm run bench` would.
+ */
+export function runIfMain(metaUrl: string, run: () => Promise<BenchFigure[]>): void {
+  const argv1 = process.argv[1];
+  if (!argv1 || metaUrl !== pathToFileURL(argv1).href) return;
+  const bench = basename(fileURLToPath(metaUrl));
+  const started = performance.now();
+  run().then(
+    (figures) => {
+      const seconds = (performance.now() - started) / 1000;
+      const report = newReport([{ bench, seconds, error: null, figures: figures.map((figure) => judgeFigure(bench, figure)) }]);
+      console.log(`\n${renderTable(report)}`);
+      process.exit(anyFailure(report) ? 1 : 0);
+    },
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
 }
 
 /** bench/results.json: the list of figures. */
