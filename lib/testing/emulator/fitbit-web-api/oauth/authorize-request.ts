@@ -1,3 +1,4 @@
+import { isHttpUrl } from '../../core/http-url.js';
 import type { ResolvedEmulatorOptions } from '../../emulator-options.js';
 import { isFitbitScope } from '../fitbit-scopes.js';
 import { isValidCodeChallenge } from './pkce.js';
@@ -13,14 +14,6 @@ export type AuthorizeRequestCheck = { ok: true; request: AuthorizeRequest } | { 
 
 const PROMPTS = new Set(['none', 'consent', 'login', 'login consent', 'consent login']);
 
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hash === '';
-  } catch {
-    return false;
-  }
-}
 
 /** Validates authorize's query the way Fitbit does; any problem means an error page, never a redirect. */
 export function checkAuthorizeRequest(query: Record<string, string>, options: ResolvedEmulatorOptions): AuthorizeRequestCheck {

@@ -1,27 +1,4 @@
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** Like core/calendar's offsetFromUtcMillis, with the zone's formatter kept (building one is what costs). */
-function offsetFromUtcMillis(timeZone: string, at: number): number {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(timeZone, formatter);
-  }
-  const p = Object.fromEntries(formatter.formatToParts(at).filter((part) => part.type !== 'literal').map((part) => [part.type, Number(part.value)]));
-  const wallAsUtc = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
-  return wallAsUtc - Math.floor(at / 1000) * 1000;
-}
-
-/** Civil (wall-clock) date-times as `YYYY-MM-DDTHH:MM:SS`, and their instants in a zone. */
+import { offsetFromUtcMillis } from '../../core/calendar.js';
 
 export interface CivilDate {
   year: number;

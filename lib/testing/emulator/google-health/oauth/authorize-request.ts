@@ -1,3 +1,4 @@
+import { isHttpUrl } from '../../core/http-url.js';
 import type { ResolvedEmulatorOptions } from '../../emulator-options.js';
 import { isGoogleHealthScope } from '../google-scopes.js';
 import { isValidCodeChallenge } from './pkce.js';
@@ -19,14 +20,6 @@ export type GoogleAuthorizeCheck = { ok: true; request: GoogleAuthorizeRequest }
 
 const PROMPT_VALUES = new Set(['none', 'consent', 'select_account']);
 
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hash === '';
-  } catch {
-    return false;
-  }
-}
 
 /** Validates accounts.google.com/o/oauth2/v2/auth's query; any problem is an error page, never a redirect. */
 export function checkGoogleAuthorizeRequest(query: Record<string, string>, options: ResolvedEmulatorOptions): GoogleAuthorizeCheck {
