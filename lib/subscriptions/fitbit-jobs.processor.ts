@@ -129,7 +129,7 @@ export class FitbitJobsProcessor {
         const interrupted = error instanceof HistoryImportInterrupted ? error : null;
         const cause = interrupted ? interrupted.cause : error;
         // Progress made since the last try earns the retry a fresh budget.
-        const tries = interrupted?.progressed ? 0 : attempt;
+        const tries = interrupted ? 0 : attempt;
         if (isMissingAltimeter(cause, resource)) outcome = 'no-device';
         else if ((cause instanceof ProviderRateLimitError || isTransient(cause)) && tries < MAX_RETRIES) {
           retryInMs = retryDelayMs(cause, tries, this.random);

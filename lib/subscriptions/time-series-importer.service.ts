@@ -10,11 +10,10 @@ import { FITBIT_PROVIDER } from '../fitbit.constants.js';
 import type { FitbitProvider } from '../providers/fitbit-provider.interface.js';
 import { HistoryStartCache } from './history-start.cache.js';
 
-/** A history import stopped by `cause`; the days before `resumeFrom` are stored. */
+/** A history import stopped by `cause` after storing the days before `resumeFrom`. */
 export class HistoryImportInterrupted extends Error {
   constructor(
     readonly resumeFrom: string,
-    readonly progressed: boolean,
     override readonly cause: unknown,
   ) {
     super(`history import interrupted before ${resumeFrom}: ${(cause as Error)?.message ?? cause}`);
@@ -34,8 +33,8 @@ export class TimeSeriesImporter {
 
   /**
    * One day, or with a null date the whole history (from `resumeFrom` when given) in the largest
-   * ranges the provider accepts. Returns rows written. A history import that fails part-way throws
-   * HistoryImportInterrupted, so the retry goes on where it stopped.
+   * ranges the provider accepts. Returns rows written. A history import that fails after storing part
+   * of the history throws HistoryImportInterrupted, so the retry goes on where it stopped.
    */
   async import(providerUserId: string, type: TimeSeriesTypeKey, date: string | null, resumeFrom?: string): Promise<number> {
     let written = 0;
@@ -61,7 +60,8 @@ export class TimeSeriesImporter {
       try {
         written += await this.importRange(link, type, chunk.start, chunk.end);
       } catch (error) {
-        throw new HistoryImportInterrupted(chunk.start, index > 0, error);
+        if (index === 0) throw error;
+        throw new HistoryImportInterrupted(chunk.start, error);
       }
     }
     return written;

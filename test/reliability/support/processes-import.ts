@@ -258,7 +258,8 @@ export async function unfinishedJobs(queue: Queue): Promise<number> {
   const delayed = counts.delayed === 0 ? [] : await queue.getDelayed();
   // getJobCounts reports `paused` too, though bull's types leave it out.
   const paused = (counts as typeof counts & { paused?: number }).paused ?? 0;
-  return counts.waiting + counts.active + paused + delayed.filter((job) => job.name !== POLL_JOB).length;
+  // A delayed job can be promoted between the two calls: Bull then hands back null for it.
+  return counts.waiting + counts.active + paused + delayed.filter((job) => job !== null && job.name !== POLL_JOB).length;
 }
 
 /** Waits, bounded, until no job is left to run and `done` holds; fails early when a worker died. */
