@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import type { Job, Queue } from 'bull';
 import type { DataSourceOptions } from 'typeorm';
@@ -17,6 +17,7 @@ import type { TestDataSource } from '../../support/databases.js';
 import { emulatorOptions, providerFacts, type ProviderName } from '../../support/fitbit-fixture.js';
 import { fitbitQueueOf, isolatedQueueOptions, pendingJobs } from '../../support/fitbit-queue.js';
 import { startFitbitTestApp, type FitbitTestApp } from '../../support/fitbit-test-app.js';
+import { spawnRedisServer } from '../../support/redis-server.js';
 
 export interface SubscribingApp extends FitbitTestApp {
   queue: Queue;
@@ -163,25 +164,7 @@ export class PrivateRedis {
   }
 
   async resume(): Promise<void> {
-    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.child = child;
-    await new Promise<void>((resolve, reject) => {
-      let output = '';
-      const timer = setTimeout(() => reject(new Error(`redis-server did not start:\n${output}`)), 10_000);
-      child.stdout!.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        if (output.includes('Ready to accept connections')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`redis-server exited with ${code}:\n${output}`));
-      });
-    });
+    this.child = await spawnRedisServer(['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']);
   }
 
   async stop(): Promise<void> {
