@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { waitUntilReady } from '../support/ready-process.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -35,31 +36,13 @@ export async function startSampleApp(env: Record<string, string>): Promise<Sampl
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the sample app did not start in time:\n${output}`)), 30_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const ready = /Open (http:\/\/localhost:\d+)/.exec(output);
-      if (ready) {
-        clearTimeout(timer);
-        resolve(ready[1]!);
-      }
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the sample app exited with ${code}:\n${output}`));
-    });
-  });
+  const started = await waitUntilReady(child, /Open (http:\/\/localhost:\d+)/, 'the sample app', 30_000);
   return {
-    url,
+    url: started.ready,
     databaseFile,
-    output: () => output,
+    output: started.output,
     async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      await exited;
+      await started.kill('SIGTERM');
       rmSync(directory, { recursive: true, force: true });
     },
   };

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { DataSourceOptions } from 'typeorm';
 import type { FitbitModuleOptions } from '../../lib/config/fitbit-module-options.interface.js';
+import { waitUntilReady, type ReadyProcess } from './ready-process.js';
 
 const ENTRY = fileURLToPath(new URL('./app-process.entry.ts', import.meta.url));
 
@@ -26,27 +27,11 @@ export async function startAppProcess(setup: {
     env: { ...process.env, FITBIT_TEST_PROCESS: JSON.stringify(setup), SWC_NODE_PROJECT: 'tsconfig.json' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`app process did not start in time:\n${output}`)), 60_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const ready = /READY (\S+)/.exec(output);
-      if (ready) {
-        clearTimeout(timer);
-        resolve(ready[1]!);
-      }
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`app process exited with ${code}:\n${output}`));
-    });
-  });
-  const kill = async (signal: NodeJS.Signals) => {
-    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-    await exited;
-  };
-  return { url: url === 'worker' ? null : url, child, output: () => output, stop: () => kill('SIGTERM'), kill };
+  return asAppProcess(child, await waitUntilReady(child, /READY (\S+)/, 'app process'));
+}
+
+/** The READY protocol of app-process.entry.ts: `READY <url>`, or `READY worker` without HTTP. */
+export function asAppProcess(child: ChildProcess, started: ReadyProcess): AppProcess {
+  const { ready, output, kill } = started;
+  return { url: ready === 'worker' ? null : ready, child, output, stop: () => kill('SIGTERM'), kill };
 }

@@ -14,7 +14,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { transformFileSync } from '@swc/core';
-import type { AppProcess } from '../../support/app-processes.js';
+import { asAppProcess, type AppProcess } from '../../support/app-processes.js';
+import { waitUntilReady } from '../../support/ready-process.js';
 import type { ClusterSetup } from './cluster.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -63,27 +64,5 @@ export async function startCompiledProcess(build: CompiledBuild, setup: ClusterS
     env: { ...process.env, FITBIT_TEST_PROCESS: JSON.stringify(setup) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`compiled app process did not start in time:\n${output}`)), 60_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const ready = /READY (\S+)/.exec(output);
-      if (ready) {
-        clearTimeout(timer);
-        resolve(ready[1]!);
-      }
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`compiled app process exited with ${code}:\n${output}`));
-    });
-  });
-  const kill = async (signal: NodeJS.Signals) => {
-    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-    await exited;
-  };
-  return { url: url === 'worker' ? null : url, child, output: () => output, stop: () => kill('SIGTERM'), kill };
+  return asAppProcess(child, await waitUntilReady(child, /READY (\S+)/, 'compiled app process'));
 }
