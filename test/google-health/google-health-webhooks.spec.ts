@@ -14,6 +14,18 @@ import { emulatorOptions, startEmulator, WEBHOOK_AUTHORIZATION } from '../suppor
 import { fitbitQueueOf, isolatedQueueOptions, pendingJobs } from '../support/fitbit-queue.js';
 import { startFitbitTestApp, type FitbitTestApp } from '../support/fitbit-test-app.js';
 
+/** Stores a google-health link for the emulator user, as complete/ would (placeholder tokens unless given). */
+function linkGoogleUser(app: FitbitTestApp, userId: string, user: { id: string; healthUserId?: string }, tokens?: { accessToken: string; refreshToken: string; expiresAt: number }) {
+  return app.app.get(UserLinkStore).save({
+    userId,
+    provider: 'google-health',
+    providerUserId: user.healthUserId!,
+    legacyUserId: user.id,
+    timeZone: 'UTC',
+    tokens: { ...(tokens ?? { accessToken: 'a', refreshToken: 'r', expiresAt: Date.now() + 3_600_000 }), scopes: [] },
+  });
+}
+
 describe('Google Health webhooks at update/ (subscriptions on)', () => {
   let emulator: FitbitEmulator;
   let dataSource: TestDataSource;
@@ -139,14 +151,7 @@ describe('Google Health with a worker: DELETE notices and polling', () => {
   it('removes the stored rows of the days a DELETE names, in the worker, and fetches nothing', async () => {
     const user = emulator.addUser();
     const store = app.app.get(TimeSeriesDataStore);
-    await app.app.get(UserLinkStore).save({
-      userId: '9',
-      provider: 'google-health',
-      providerUserId: user.healthUserId!,
-      legacyUserId: user.id,
-      timeZone: 'UTC',
-      tokens: { accessToken: 'a', refreshToken: 'r', expiresAt: Date.now() + 3_600_000, scopes: [] },
-    });
+    await linkGoogleUser(app, '9', user);
     const weight = { category: 'body' as const, resource: 'weight' };
     await store.upsert('9', weight, ['2026-03-01', '2026-03-02', '2026-03-03'].map((dateTime) => ({ dateTime, value: '70' })));
     emulator.clearRequests();
@@ -162,14 +167,7 @@ describe('Google Health with a worker: DELETE notices and polling', () => {
   it('finds where a user’s history starts once per connect, not once per type (shared in Redis)', async () => {
     const user = emulator.addUser({ timezone: 'UTC', memberSince: addDays(emulator.todayOf(emulator.addUser().id), -200) });
     const tokens = emulator.issueTokens(user.id);
-    await app.app.get(UserLinkStore).save({
-      userId: '21',
-      provider: 'google-health',
-      providerUserId: user.healthUserId!,
-      legacyUserId: user.id,
-      timeZone: 'UTC',
-      tokens: { ...tokens, scopes: [] },
-    });
+    await linkGoogleUser(app, '21', user, tokens);
     emulator.clearRequests();
     const importer = app.app.get(TimeSeriesImporter);
     for (const resource of ['steps', 'minutesLightlyActive', 'activityCalories']) {
@@ -186,14 +184,7 @@ describe('Google Health with a worker: DELETE notices and polling', () => {
   it('fetches yesterday and today of the subscribed polled types for each linked user, and nothing else', async () => {
     const user = emulator.addUser({ timezone: 'UTC' });
     const tokens = emulator.issueTokens(user.id);
-    await app.app.get(UserLinkStore).save({
-      userId: '3',
-      provider: 'google-health',
-      providerUserId: user.healthUserId!,
-      legacyUserId: user.id,
-      timeZone: 'UTC',
-      tokens: { ...tokens, scopes: [] },
-    });
+    await linkGoogleUser(app, '3', user, tokens);
     emulator.clearRequests();
     const linked = (await app.app.get(UserLinkStore).findAll()).length;
     expect(await app.app.get(TimeSeriesPoller).poll()).toBe(linked);
