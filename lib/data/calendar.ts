@@ -1,60 +1,113 @@
-/** Calendar arithmetic on local dates written `YYYY-MM-DD`, done in UTC so no zone shifts them. */
+/**
+ * Calendar arithmetic on local dates written `YYYY-MM-DD`, in whole days, so no zone shifts them.
+ * Integer arithmetic on the proleptic Gregorian calendar rather than Date objects: get_data does
+ * it on every request, and a Date round trip costs microseconds.
+ */
 
 const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAY_MS = 86_400_000;
+
+const isLeapYear = (year: number) => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return isLeapYear(year) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+const pad2 = (value: number) => (value < 10 ? `0${value}` : String(value));
+const formatDate = (year: number, month: number, day: number) => `${year}-${pad2(month)}-${pad2(day)}`;
+
+/** Days since 1970-01-01 (Howard Hinnant's days_from_civil). */
+function dayNumber(date: string): number {
+  const month = Number(date.slice(5, 7));
+  const year = Number(date.slice(0, 4)) - (month <= 2 ? 1 : 0);
+  const era = Math.floor(year / 400);
+  const yearOfEra = year - era * 400;
+  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + Number(date.slice(8, 10)) - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
+}
+
+/** The date `days` days after 1970-01-01 (Howard Hinnant's civil_from_days). */
+function dateOfDayNumber(days: number): string {
+  const shifted = days + 719_468;
+  const era = Math.floor(shifted / 146_097);
+  const dayOfEra = shifted - era * 146_097;
+  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365);
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const monthIndex = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * monthIndex + 2) / 5) + 1;
+  const month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9;
+  return formatDate(yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day);
+}
 
 export function isCalendarDate(value: unknown): value is string {
   if (typeof value !== 'string') return false;
   const match = DATE_PATTERN.exec(value);
   if (!match) return false;
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day && year >= 1900;
+  return year >= 1900 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
 }
 
-const toUtc = (date: string) => Date.parse(`${date}T00:00:00Z`);
-const fromUtc = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-
 export function addDays(date: string, days: number): string {
-  return fromUtc(toUtc(date) + days * DAY_MS);
+  return dateOfDayNumber(dayNumber(date) + days);
 }
 
 /** Whole days from `from` to `to` (negative when `to` is earlier). */
 export function daysBetween(from: string, to: string): number {
-  return Math.round((toUtc(to) - toUtc(from)) / DAY_MS);
+  return dayNumber(to) - dayNumber(from);
 }
 
 /** The same day `months` months earlier, clamped to the end of a shorter month. */
 export function subtractMonths(date: string, months: number): string {
-  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
-  const target = new Date(Date.UTC(year, month - 1 - months, 1));
-  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
-  target.setUTCDate(Math.min(day, lastDay));
-  return fromUtc(target.getTime());
+  const monthsSinceYearZero = Number(date.slice(0, 4)) * 12 + Number(date.slice(5, 7)) - 1 - months;
+  const year = Math.floor(monthsSinceYearZero / 12);
+  const month = monthsSinceYearZero - year * 12 + 1;
+  return formatDate(year, month, Math.min(Number(date.slice(8, 10)), daysInMonth(year, month)));
 }
 
-const dateFormats = new Map<string, Intl.DateTimeFormat | null>();
+const MINUTE_MS = 60_000;
+
+interface ZoneToday {
+  format: Intl.DateTimeFormat | null;
+  /** The minute (ms since the epoch ÷ 60 000) that `date` was formatted for. */
+  minute: number;
+  date: string;
+}
+
+const zoneTodays = new Map<string, ZoneToday>();
 
 /** One formatter per zone: building an Intl.DateTimeFormat costs far more than using one. Null for unknown zones. */
-function dateFormatOf(timeZone: string): Intl.DateTimeFormat | null {
-  let format = dateFormats.get(timeZone);
-  if (format === undefined) {
+function zoneToday(timeZone: string): ZoneToday {
+  let zone = zoneTodays.get(timeZone);
+  if (zone === undefined) {
+    let format: Intl.DateTimeFormat | null;
     try {
       format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
     } catch {
       format = null;
     }
     // Zone names come from providers' profiles: bounded in practice, but never let the map grow without end.
-    if (dateFormats.size >= 1000) dateFormats.clear();
-    dateFormats.set(timeZone, format);
+    if (zoneTodays.size >= 1000) zoneTodays.clear();
+    zone = { format, minute: Number.NaN, date: '' };
+    zoneTodays.set(timeZone, zone);
   }
-  return format;
+  return zone;
 }
 
-/** Today's date in an IANA zone (UTC when the zone is unknown). */
+/**
+ * Today's date in an IANA zone (UTC when the zone is unknown). Every zone's offset is a whole
+ * number of minutes today, so its date only changes on a minute boundary: the date formatted
+ * once is reused for the rest of that minute (formatting costs microseconds on a hot path).
+ */
 export function todayIn(timeZone: string | null | undefined, now: number = Date.now()): string {
-  const format = dateFormatOf(timeZone ?? 'UTC');
-  return format === null ? fromUtc(now) : format.format(now);
+  const zone = zoneToday(timeZone ?? 'UTC');
+  const minute = Math.floor(now / MINUTE_MS);
+  if (zone.minute !== minute) {
+    zone.date = zone.format === null ? dateOfDayNumber(Math.floor(now / DAY_MS)) : zone.format.format(now);
+    zone.minute = minute;
+  }
+  return zone.date;
 }
 
 /** Inclusive dates from `start` to `end`, each range at most `maxDays` long, oldest first. */
