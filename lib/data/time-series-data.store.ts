@@ -20,6 +20,7 @@ export class TimeSeriesDataStore {
   private readJsonSql: { from: string; all: string } | null | undefined = undefined;
   private timeZoneSql: string | null = null;
   private upsertSql: { kind: 'sqlite' | 'postgres'; sql: string } | null | undefined = undefined;
+  private readonly positionalSql = new Map<string, { text: string; order: string[] }>();
 
   constructor(
     @InjectRepository(TimeSeriesData) private readonly rows: Repository<TimeSeriesData>,
@@ -125,46 +126,69 @@ export class TimeSeriesDataStore {
     return row?.timeZone ?? null;
   }
 
-  /** One aggregate row: the count and the JSON array of the objects, oldest first; null where the SQL dialect is not known. */
+  /**
+   * One aggregate row: the count and the JSON array of the objects, oldest first; null where the
+   * SQL dialect is not known. Each object is the row's stored `objectJson`, rendered here only
+   * where that is null (a value JSON has to escape). The rows select nothing else the aggregate
+   * does not read: SQLite copies every selected column of every row out of the subquery.
+   */
   private readJsonQueries(): { from: string; all: string } | null {
     const driver = this.rows.manager.connection.driver;
     const e = (name: string) => driver.escape(name);
-    const days = `${e('days')}.${e('dateTime')}`;
-    const values = `${e('days')}.${e('value')}`;
-    let select: string;
+    const column = (property: keyof TimeSeriesData) => `${e('data')}.${e(this.rows.metadata.findColumnWithPropertyName(property)!.databaseName)}`;
+    const [date, value, objectJson] = [column('date'), column('value'), column('objectJson')];
+    const object = `${e('days')}.${e('object')}`;
+    let rendered: string;
+    let aggregate: string;
     if (driver.options.type === 'postgres') {
-      // json_agg would space out its output; to_json writes each JSON string literal.
-      select =
-        `'[' || coalesce(string_agg('{"dateTime":' || to_json(${days}) || ',"value":' || coalesce(CAST(to_json(${values}) AS text), 'null') || '}', ',' ` +
-        `ORDER BY ${days}), '') || ']'`;
+      // to_json writes each JSON string literal (json_build_object would space out its output).
+      rendered = `'{"dateTime":' || to_json(${date}) || ',"value":' || coalesce(CAST(to_json(${value}) AS text), 'null') || '}'`;
+      aggregate = `string_agg(${object}, ',' ORDER BY ${e('days')}.${e('dateTime')})`;
     } else if (driver.options.type === 'better-sqlite3') {
-      // Compact, as JSON.stringify writes it. The aggregate reads the ordered subquery in order:
-      // SQLite never flattens an ORDER BY subquery into an aggregate (flattening rule 16), and this
-      // is twice as fast as ORDER BY inside the aggregate, which sorts again.
-      select = `json_group_array(json_object('dateTime', ${days}, 'value', ${values}))`;
+      rendered = `json_object('dateTime', ${date}, 'value', ${value})`;
+      // The aggregate reads the ordered subquery in order: SQLite never flattens an ORDER BY
+      // subquery into an aggregate (flattening rule 16), and this is twice as fast as ORDER BY
+      // inside the aggregate, which sorts again.
+      aggregate = `group_concat(${object}, ',')`;
     } else {
       return null;
     }
-    // The rows exactly as `read` selects them, wrapped in one aggregate; no :parameters outside them.
-    const query = (bounded: boolean) =>
-      `SELECT COUNT(*) AS ${e('count')}, ${select} AS ${e('objects')} FROM (${this.readQuery(bounded)}) ${e('days')}`;
+    const query = (bounded: boolean) => {
+      const days = this.rowsQuery(bounded).select(`coalesce(${objectJson}, ${rendered})`, 'object');
+      if (driver.options.type === 'postgres') days.addSelect('data.date', 'dateTime');
+      return `SELECT COUNT(*) AS ${e('count')}, '[' || coalesce(${aggregate}, '') || ']' AS ${e('objects')} FROM (${days.getQuery()}) ${e('days')}`;
+    };
     return { from: query(true), all: query(false) };
   }
 
   private readQuery(bounded: boolean): string {
+    return this.rowsQuery(bounded).select('data.date', 'dateTime').addSelect('data.value', 'value').getQuery();
+  }
+
+  /** The user's rows of one type up to `:end` (from `:start` when bounded), oldest first; the caller selects. */
+  private rowsQuery(bounded: boolean) {
     const query = this.rows
       .createQueryBuilder('data')
-      .select('data.date', 'dateTime')
-      .addSelect('data.value', 'value')
       .where('data.userId = :userId')
       .andWhere('data.typeId = :typeId')
       .andWhere('data.date <= :end');
     if (bounded) query.andWhere('data.date >= :start');
-    return query.orderBy('data.date', 'ASC').getQuery();
+    return query.orderBy('data.date', 'ASC');
   }
 
+  /**
+   * Runs one of the store's SQL texts with its `:named` parameters. The driver's placeholders
+   * replace the names once per text (the names stand in for their values to learn their order),
+   * not on every call.
+   */
   private raw<T>(sql: string, parameters: Record<string, unknown>): Promise<T[]> {
-    const [query, values] = this.rows.manager.connection.driver.escapeQueryWithParameters(sql, parameters);
-    return this.rows.query(query, values) as Promise<T[]>;
+    let positional = this.positionalSql.get(sql);
+    if (positional === undefined) {
+      const names = Object.fromEntries(Object.keys(parameters).map((name) => [name, name]));
+      const [text, order] = this.rows.manager.connection.driver.escapeQueryWithParameters(sql, names);
+      positional = { text, order: order as string[] };
+      this.positionalSql.set(sql, positional);
+    }
+    return this.rows.query(positional.text, positional.order.map((name) => parameters[name])) as Promise<T[]>;
   }
 }

@@ -71,6 +71,10 @@ async function databaseState(dataSource: TestDataSource) {
   };
 }
 
+async function columnNames(dataSource: TestDataSource, table: string): Promise<string[]> {
+  return withQueryRunner(dataSource, async (queryRunner) => (await queryRunner.getTable(table))!.columns.map((column) => column.name));
+}
+
 async function fitbitTablesPresent(dataSource: TestDataSource): Promise<string[]> {
   return withQueryRunner(dataSource, async (queryRunner) => {
     const present: string[] = [];
@@ -204,6 +208,44 @@ describe.each(DATABASE_KINDS)('fitbit migrations on %s', (kind) => {
     );
   });
 
+  it('keeps each day as its get_data object, written by the database on insert and update', async () => {
+    const db = await open();
+    const data = db.getRepository(TimeSeriesData);
+    const { id: typeId } = await stepsType(db);
+    const values = ['9783', null, '', "12:30 a'b", 'x"y', 'back\\slash', 'tab\there', 'caf\u00e9', 'smile\u{1F600}'];
+    await data.insert(values.map((value, day) => ({ userId: 'user-1', typeId, date: `2026-01-${String(day + 10)}`, value })));
+    await data.update({ userId: 'user-1', typeId, date: '2026-01-10' }, { value: '10001' });
+
+    const rows = await data
+      .createQueryBuilder('d')
+      .select(['d.date AS "date"', 'd.value AS "value"', 'd.objectJson AS "objectJson"'])
+      .orderBy('d.date')
+      .getRawMany<{ date: string; value: string | null; objectJson: string | null }>();
+    const plain = (value: string | null) => value === null || (/^[\x20-\x7e]*$/.test(value) && !/["\\]/.test(value));
+    expect(rows.map((row) => row.value)).toEqual(['10001', ...values.slice(1)]);
+    for (const { date, value, objectJson } of rows) {
+      expect(objectJson).toBe(plain(value) ? JSON.stringify({ dateTime: date, value }) : null);
+    }
+    expect(rows.filter((row) => row.objectJson === null)).toHaveLength(5);
+  });
+
+  it('fills the day objects of rows stored before the column existed', async () => {
+    const db = await open(false);
+    await db.runMigrations();
+    await db.undoLastMigration();
+    const { id: typeId } = await stepsType(db);
+    await db.query(
+      `INSERT INTO fitbit_time_series_data (user_id, type_id, date, value) VALUES ('user-1', ${typeId}, '2026-01-31', '9783'), ('user-1', ${typeId}, '2026-02-01', NULL)`,
+    );
+
+    expect(await db.runMigrations()).toHaveLength(1);
+    const rows = await db.query(`SELECT id, date, object_json AS "objectJson" FROM fitbit_time_series_data ORDER BY date`);
+    expect(rows.map((row: { objectJson: string }) => row.objectJson)).toEqual([
+      '{"dateTime":"2026-01-31","value":"9783"}',
+      '{"dateTime":"2026-02-01","value":null}',
+    ]);
+  });
+
   it('rejects a second link for the same app user', async () => {
     const db = await open();
     const links = db.getRepository(UserFitbit);
@@ -250,6 +292,10 @@ describe.each(DATABASE_KINDS)('fitbit migrations on %s', (kind) => {
   it('takes everything away again when the migrations are undone', async () => {
     const db = await open();
     await db.getRepository(UserFitbit).insert(userLink());
+
+    await db.undoLastMigration();
+    expect(await columnNames(db, 'fitbit_time_series_data')).not.toContain('object_json');
+    expect(await dataTypeRows(db)).toEqual(SEEDED_ROWS);
 
     await db.undoLastMigration();
     expect(await fitbitTablesPresent(db)).toEqual(FITBIT_TABLES);

@@ -1,4 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { DAY_OBJECT_JSON_SQL } from './day-object-json.sql.js';
 import { TimeSeriesDataType } from './time-series-data-type.entity.js';
 
 /** One day's value of one data type for one app user; it outlives the user's Fitbit link. */
@@ -25,4 +26,20 @@ export class TimeSeriesData {
 
   @Column({ type: 'varchar', length: 32, nullable: true })
   value!: string | null;
+
+  /**
+   * `{"dateTime":…,"value":…}` as get_data serves this day, kept by the database (a stored
+   * generated column); null where the date or value needs JSON escaping.
+   */
+  @Column({
+    name: 'object_json',
+    type: 'text',
+    nullable: true,
+    select: false,
+    insert: false,
+    update: false,
+    generatedType: 'STORED',
+    asExpression: DAY_OBJECT_JSON_SQL,
+  })
+  readonly objectJson?: string | null;
 }
