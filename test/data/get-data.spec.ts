@@ -133,7 +133,8 @@ describe.each(PROVIDERS)('get_data and get_steps, live mode (subscribe off), %s'
   it('answers 100 with the envelope and the objects oldest first', async () => {
     const answer = await getData(app, 'get_data/activities/steps?period=7d');
     expect(answer.status).toBe(200);
-    expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(answer.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(answer.headers.get('cache-control')).toBe('no-store');
     expect(answer.body).toEqual({
       meta: { total_count: 7, status_code: 100 },
       objects: valuesOf(kiritimati, 'activities/steps', daysEndingOn(today(), 7)),
@@ -423,6 +424,7 @@ describe.each(DATABASE_KINDS)('get_data in database mode (subscribe on), %s', (k
       headers: { 'x-test-user': '19' },
     });
     expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(response.headers.get('cache-control')).toBe('no-store');
     const expected = { meta: { total_count: values.length, status_code: 100 }, objects: dates.map((dateTime, i) => ({ dateTime, value: values[i] })) };
     expect(await response.text()).toBe(JSON.stringify(expected));
   });
