@@ -77,7 +77,7 @@ interface ZoneToday {
 
 const zoneTodays = new Map<string, ZoneToday>();
 
-/** One formatter per zone: building an Intl.DateTimeFormat costs far more than using one. Null for unknown zones. */
+/** One formatter per zone (null for an unknown zone) with its last date: building an Intl.DateTimeFormat costs far more than using one. */
 function zoneToday(timeZone: string): ZoneToday {
   let zone = zoneTodays.get(timeZone);
   if (zone === undefined) {

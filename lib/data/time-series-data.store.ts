@@ -61,11 +61,8 @@ export class TimeSeriesDataStore {
   private bulkUpsert(): { kind: 'sqlite' | 'postgres'; sql: string } | null {
     if (this.upsertSql !== undefined) return this.upsertSql;
     const { driver, options } = this.rows.manager.connection;
-    const metadata = this.rows.metadata;
-    const table = metadata.tablePath.split('.').map((part) => driver.escape(part)).join('.');
-    const [user, typeId, date, value] = (['userId', 'typeId', 'date', 'value'] as const).map((property) =>
-      driver.escape(metadata.findColumnWithPropertyName(property)!.databaseName),
-    );
+    const table = this.rows.metadata.tablePath.split('.').map((part) => driver.escape(part)).join('.');
+    const [user, typeId, date, value] = (['userId', 'typeId', 'date', 'value'] as const).map((property) => this.columnSql(property));
     const into = `INSERT INTO ${table} (${user}, ${typeId}, ${date}, ${value})`;
     const onConflict = `ON CONFLICT (${user}, ${typeId}, ${date}) DO UPDATE SET ${value} = excluded.${value}`;
     if (options.type === 'better-sqlite3') {
@@ -135,27 +132,30 @@ export class TimeSeriesDataStore {
   private readJsonQueries(): { from: string; all: string } | null {
     const driver = this.rows.manager.connection.driver;
     const e = (name: string) => driver.escape(name);
-    const column = (property: keyof TimeSeriesData) => `${e('data')}.${e(this.rows.metadata.findColumnWithPropertyName(property)!.databaseName)}`;
-    const [date, value, objectJson] = [column('date'), column('value'), column('objectJson')];
+    const [date, value, objectJson] = (['date', 'value', 'objectJson'] as const).map((property) => `${e('data')}.${this.columnSql(property)}`);
     const object = `${e('days')}.${e('object')}`;
     let rendered: string;
     let aggregate: string;
+    /** PostgreSQL's aggregate orders by the date itself, so the rows carry it too. */
+    let orderedByDate: boolean;
     if (driver.options.type === 'postgres') {
       // to_json writes each JSON string literal (json_build_object would space out its output).
       rendered = `'{"dateTime":' || to_json(${date}) || ',"value":' || coalesce(CAST(to_json(${value}) AS text), 'null') || '}'`;
       aggregate = `string_agg(${object}, ',' ORDER BY ${e('days')}.${e('dateTime')})`;
+      orderedByDate = true;
     } else if (driver.options.type === 'better-sqlite3') {
       rendered = `json_object('dateTime', ${date}, 'value', ${value})`;
       // The aggregate reads the ordered subquery in order: SQLite never flattens an ORDER BY
       // subquery into an aggregate (flattening rule 16), and this is twice as fast as ORDER BY
       // inside the aggregate, which sorts again.
       aggregate = `group_concat(${object}, ',')`;
+      orderedByDate = false;
     } else {
       return null;
     }
     const query = (bounded: boolean) => {
       const days = this.rowsQuery(bounded).select(`coalesce(${objectJson}, ${rendered})`, 'object');
-      if (driver.options.type === 'postgres') days.addSelect('data.date', 'dateTime');
+      if (orderedByDate) days.addSelect('data.date', 'dateTime');
       return `SELECT COUNT(*) AS ${e('count')}, '[' || coalesce(${aggregate}, '') || ']' AS ${e('objects')} FROM (${days.getQuery()}) ${e('days')}`;
     };
     return { from: query(true), all: query(false) };
@@ -174,6 +174,11 @@ export class TimeSeriesDataStore {
       .andWhere('data.date <= :end');
     if (bounded) query.andWhere('data.date >= :start');
     return query.orderBy('data.date', 'ASC');
+  }
+
+  /** The entity property's column, escaped for this driver. */
+  private columnSql(property: keyof TimeSeriesData): string {
+    return this.rows.manager.connection.driver.escape(this.rows.metadata.findColumnWithPropertyName(property)!.databaseName);
   }
 
   /**
