@@ -1,5 +1,9 @@
 import { Module } from '@nestjs/common';
 import { AuthorizedCalls } from './auth/authorized-calls.js';
+import { SameOriginIntentGuard } from './auth/cross-site-request.js';
+import { OriginPolicy } from './auth/origin-policy.js';
+import { PendingRevocationStore } from './auth/pending-revocation.store.js';
+import { Withdrawals } from './auth/withdrawals.service.js';
 import { RefreshTokensCommand } from './commands/refresh-tokens.command.js';
 import { FitbitOAuthStrategy } from './auth/fitbit-oauth.strategy.js';
 import { SignedInUsers } from './auth/signed-in-user.js';
@@ -41,7 +45,11 @@ import { GoogleHealthProvider } from './providers/google-health/google-health.pr
     { provide: FITBIT_PROVIDER, inject: [FitbitConfig, FitbitWebApiProvider, GoogleHealthProvider], useFactory: selectFitbitProvider },
     TokenCipher,
     UserLinkStore,
+    PendingRevocationStore,
     TokenRefresher,
+    Withdrawals,
+    OriginPolicy,
+    SameOriginIntentGuard,
     AuthorizedCalls,
     SignedInUsers,
     FitbitOAuthStrategy,

@@ -17,6 +17,7 @@ export { FITBIT_PROVIDER, FITBIT_QUEUE } from './fitbit.constants.js';
 export { UserFitbit, type FitbitProviderName } from './data/entities/user-fitbit.entity.js';
 export { TimeSeriesDataType } from './data/entities/time-series-data-type.entity.js';
 export { TimeSeriesData } from './data/entities/time-series-data.entity.js';
+export { PendingRevocation } from './data/entities/pending-revocation.entity.js';
 export { FITBIT_ENTITIES } from './data/fitbit-entities.js';
 export { FITBIT_MIGRATIONS } from './data/migrations/index.js';
 export {

@@ -1,27 +1,31 @@
-import { type ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
+import { type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { AuthGuard, type AuthGuardAuthenticateOptions } from '@nestjs/passport';
 import type { Request } from 'express';
-import { FitbitConfig } from '../config/fitbit-config.js';
 import { FITBIT_STRATEGY, type FitbitAuthorization } from './fitbit-oauth.strategy.js';
-import { moduleRoute } from './module-route.js';
+import { OriginPolicy, UntrustedOriginError } from './origin-policy.js';
 import { safeNextPath } from './safe-next-path.js';
 import type { OAuthRequestState } from './sealed-cookie-state.store.js';
+import { RedactingLogger } from '../logging/redacting-logger.js';
 
 export const AUTHORIZATION_PROPERTY = 'fitbitAuthorization';
 
 export type RequestWithAuthorization = Request & { [AUTHORIZATION_PROPERTY]?: FitbitAuthorization | null };
 
-/** `login/`: redirects to the provider's consent page with state, PKCE and the safe `next`. */
-/** The registered callback URL, or `complete/` beside the route being served (resolved against the request's origin by passport). */
+/** The registered callback URL, or `complete/` beside the route being served on a trusted origin. */
 abstract class FitbitOAuthGuard extends AuthGuard(FITBIT_STRATEGY) {
   // Property injection: AuthGuard's mixin owns the constructor.
-  @Inject(FitbitConfig) private readonly config!: FitbitConfig;
+  @Inject(OriginPolicy) protected readonly origins!: OriginPolicy;
 
   protected callbackUrl(req: Request): string {
-    return this.config.callbackUrl ?? moduleRoute(req, 'complete');
+    const url = this.origins.callbackUrl(req);
+    if (url === null) {
+      throw new UntrustedOriginError(`the request's origin ${this.origins.requestOrigin(req) ?? '(unreadable)'} is not trusted: set callbackUrl or trustedOrigins`);
+    }
+    return url;
   }
 }
 
+/** `login/`: redirects to the provider's consent page with state, PKCE and the safe `next`. */
 @Injectable()
 export class FitbitAuthorizeGuard extends FitbitOAuthGuard {
   override getAuthenticateOptions(context: ExecutionContext): AuthGuardAuthenticateOptions {
@@ -38,13 +42,17 @@ export class FitbitAuthorizeGuard extends FitbitOAuthGuard {
  */
 @Injectable()
 export class FitbitCallbackGuard extends FitbitOAuthGuard {
-  private readonly logger = new Logger('FitbitOAuth');
+  private readonly logger = new RedactingLogger('FitbitOAuth');
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<RequestWithAuthorization>();
     req[AUTHORIZATION_PROPERTY] = null;
     if (typeof req.query.code !== 'string' || req.query.code === '') {
       this.logger.warn('Callback without an authorization code');
+      return true;
+    }
+    if (this.origins.callbackUrl(req) === null) {
+      this.logger.warn(`Callback refused: the request's origin ${this.origins.requestOrigin(req) ?? '(unreadable)'} is not trusted`);
       return true;
     }
     return super.canActivate(context) as Promise<boolean>;

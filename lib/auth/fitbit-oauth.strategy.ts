@@ -5,7 +5,8 @@ import { Strategy, type StateStore, type StrategyOptionsWithRequest } from 'pass
 import { FitbitConfig } from '../config/fitbit-config.js';
 import { FITBIT_PROVIDER } from '../fitbit.constants.js';
 import type { FitbitProvider, ProviderIdentity, TokenGrant } from '../providers/fitbit-provider.interface.js';
-import { SealedCookieStateStore } from './sealed-cookie-state.store.js';
+import { OriginPolicy } from './origin-policy.js';
+import { SealedCookieStateStore, type StateCookieScope } from './sealed-cookie-state.store.js';
 import { SignedInUsers } from './signed-in-user.js';
 
 export const FITBIT_STRATEGY = 'fitbit';
@@ -35,6 +36,7 @@ export class FitbitOAuthStrategy extends PassportStrategy(Strategy, FITBIT_STRAT
   constructor(
     config: FitbitConfig,
     users: SignedInUsers,
+    origins: OriginPolicy,
     @Inject(FITBIT_PROVIDER) private readonly provider: FitbitProvider,
   ) {
     super({
@@ -47,7 +49,11 @@ export class FitbitOAuthStrategy extends PassportStrategy(Strategy, FITBIT_STRAT
       // The typings know only `pkce: boolean`; passport-oauth2 takes the method name too.
       pkce: 'S256' as unknown as boolean,
       state: true,
-      store: new SealedCookieStateStore(config.clientSecret, (req) => users.of(req)?.id ?? null) as unknown as StateStore,
+      store: new SealedCookieStateStore(
+        config.clientSecret,
+        (req) => users.of(req)?.id ?? null,
+        (req) => stateCookieScope(req, origins.callbackUrl(req)),
+      ) as unknown as StateStore,
       passReqToCallback: true,
     } satisfies StrategyOptionsWithRequest);
     (this as unknown as OAuth2Internals)._oauth2.getOAuthAccessToken = (code, params, callback) => {
@@ -72,4 +78,11 @@ export class FitbitOAuthStrategy extends PassportStrategy(Strategy, FITBIT_STRAT
   validate(_req: Request, _accessToken: string, _refreshToken: string, grant: TokenGrant, identity: ProviderIdentity): FitbitAuthorization {
     return { grant, identity };
   }
+}
+
+/** The callback's directory (`/fitbit/` for `/fitbit/complete/`); Secure when the request or the callback is https. */
+function stateCookieScope(req: Request, callbackUrl: string | null): StateCookieScope {
+  const callback = callbackUrl && URL.canParse(callbackUrl) ? new URL(callbackUrl) : null;
+  const path = (callback?.pathname ?? req.path).replace(/[^/]*\/?$/, '') || '/';
+  return { path, secure: req.secure || callback?.protocol === 'https:' };
 }

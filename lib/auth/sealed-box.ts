@@ -1,10 +1,21 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 
 const VERSION = 'v1';
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
 
-/** Authenticated encryption (AES-256-GCM) of short strings; the output is URL-safe text. */
+/**
+ * Authenticated encryption (AES-256-GCM) of short strings; the output is URL-safe text. `aad`
+ * (additional authenticated data) binds a sealed value to where it belongs: opened with other
+ * `aad`, it does not open.
+ */
 export class SealedBox {
-  private constructor(private readonly key: Buffer) {}
+  /** Names the key without revealing it, so a sealed value says which key sealed it. */
+  readonly keyId: string;
+
+  private constructor(private readonly key: Buffer) {
+    this.keyId = createHash('sha256').update('nestjs-fitbit key id').update(key).digest('base64url').slice(0, 8);
+  }
 
   static withKey(key: Buffer): SealedBox {
     if (key.length !== 32) throw new Error('SealedBox needs a 32-byte key');
@@ -16,22 +27,34 @@ export class SealedBox {
     return new SealedBox(Buffer.from(hkdfSync('sha256', secret, 'nestjs-fitbit', purpose, 32)));
   }
 
-  seal(plaintext: string): string {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
-    const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    return `${VERSION}.${Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url')}`;
+  /** `v1.<iv|tag|ciphertext>`: the format of the state cookie and of tokens sealed before rotation existed. */
+  seal(plaintext: string, aad?: string): string {
+    return `${VERSION}.${this.sealRaw(plaintext, aad)}`;
   }
 
-  /** The plaintext, or null when the text was not sealed by this key or was altered. */
-  open(sealed: string): string | null {
+  /** The plaintext, or null when the text was not sealed by this key (with this `aad`) or was altered. */
+  open(sealed: string, aad?: string): string | null {
     if (!sealed.startsWith(`${VERSION}.`)) return null;
-    const raw = Buffer.from(sealed.slice(VERSION.length + 1), 'base64url');
-    if (raw.length < 28) return null;
+    return this.openRaw(sealed.slice(VERSION.length + 1), aad);
+  }
+
+  /** Base64url of iv, tag and ciphertext. */
+  sealRaw(plaintext: string, aad?: string): string {
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+    if (aad !== undefined) cipher.setAAD(Buffer.from(aad, 'utf8'));
+    const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+    return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
+  }
+
+  openRaw(payload: string, aad?: string): string | null {
+    const raw = Buffer.from(payload, 'base64url');
+    if (raw.length < IV_BYTES + TAG_BYTES) return null;
     try {
-      const decipher = createDecipheriv('aes-256-gcm', this.key, raw.subarray(0, 12));
-      decipher.setAuthTag(raw.subarray(12, 28));
-      return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+      const decipher = createDecipheriv('aes-256-gcm', this.key, raw.subarray(0, IV_BYTES));
+      decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+      if (aad !== undefined) decipher.setAAD(Buffer.from(aad, 'utf8'));
+      return Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
     } catch {
       return null;
     }

@@ -4,6 +4,20 @@ import type { Request, Response } from 'express';
 import { SealedBox } from './sealed-box.js';
 
 export const OAUTH_STATE_COOKIE = 'fitbit_oauth';
+/** The name over https: browsers accept a `__Secure-` cookie only with Secure, from a secure page. */
+export const SECURE_OAUTH_STATE_COOKIE = `__Secure-${OAUTH_STATE_COOKIE}`;
+
+/**
+ * Where the cookie goes: `path` is the directory of the module's routes (the callback's), `secure`
+ * whether the browser is on https. `__Host-` would need `Path=/`, which would send the cookie with
+ * every request to the app; scoped to the module's path with `__Secure-` it travels only to the
+ * module's routes. What `__Host-` adds (no cookie set by a sibling subdomain) is covered by sealing:
+ * a cookie this module did not seal, for this signed-in user, is refused anyway.
+ */
+export interface StateCookieScope {
+  path: string;
+  secure: boolean;
+}
 const LIFETIME_SECONDS = 600;
 
 export interface OAuthRequestState {
@@ -32,6 +46,7 @@ export class SealedCookieStateStore {
   constructor(
     clientSecret: string,
     private readonly userIdOf: (req: Request) => string | null,
+    private readonly scopeOf: (req: Request) => StateCookieScope,
   ) {
     this.box = SealedBox.derivedFrom(clientSecret, 'oauth-state-cookie');
   }
@@ -42,14 +57,15 @@ export class SealedCookieStateStore {
     if (userId === null) return callback(new Error('OAuth state needs a signed-in user'));
     const handle = randomBytes(24).toString('base64url');
     const sealed: SealedState = { handle, verifier, state: { next: state?.next ?? null }, userId, expiresAt: Date.now() + LIFETIME_SECONDS * 1000 };
-    this.setCookie(req, this.box.seal(JSON.stringify(sealed)), LIFETIME_SECONDS);
+    this.setCookie(req, this.box.seal(JSON.stringify(sealed), OAUTH_STATE_COOKIE), LIFETIME_SECONDS);
     callback(null, handle);
   }
 
   verify(req: Request, providedState: unknown, callback: VerifyCallback): void {
-    const cookie = parseCookies(req.headers.cookie ?? '')[OAUTH_STATE_COOKIE];
+    const cookies = parseCookies(req.headers.cookie ?? '');
+    const cookie = cookies[SECURE_OAUTH_STATE_COOKIE] ?? cookies[OAUTH_STATE_COOKIE];
     this.setCookie(req, '', 0);
-    const opened = cookie ? this.box.open(cookie) : null;
+    const opened = cookie ? this.box.open(cookie, OAUTH_STATE_COOKIE) : null;
     const sealed = opened ? (JSON.parse(opened) as SealedState) : null;
     const fails = (message: string) => callback(null, false, { message });
     if (!sealed) return fails('No authorization request is pending in this browser.');
@@ -61,9 +77,10 @@ export class SealedCookieStateStore {
 
   private setCookie(req: Request, value: string, maxAge: number): void {
     const res = req.res as Response | undefined;
+    const { path, secure } = this.scopeOf(req);
     res?.append(
       'Set-Cookie',
-      serializeCookie(OAUTH_STATE_COOKIE, value, { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/', maxAge }),
+      serializeCookie(secure ? SECURE_OAUTH_STATE_COOKIE : OAUTH_STATE_COOKIE, value, { httpOnly: true, sameSite: 'lax', secure, path, maxAge }),
     );
   }
 }

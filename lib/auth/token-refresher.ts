@@ -62,7 +62,7 @@ export class TokenRefresher {
       await this.links.releaseRefreshLease(link.id);
       throw error;
     }
-    if (!(await this.links.storeRefreshed(link.id, tokens))) throw new UserLinkGoneError(link.userId);
+    if (!(await this.links.storeRefreshed(link, tokens))) throw new UserLinkGoneError(link.userId);
     return (await this.links.findById(link.id)) ?? Promise.reject(new UserLinkGoneError(link.userId));
   }
 }

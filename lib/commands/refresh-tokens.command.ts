@@ -1,4 +1,4 @@
-import { Logger, Optional } from '@nestjs/common';
+import { Optional } from '@nestjs/common';
 import { SingleBar } from 'cli-progress';
 import { Command, CommandRunner, Option } from 'nest-commander';
 import { TokenRefresher, UserLinkGoneError } from '../auth/token-refresher.js';
@@ -6,6 +6,7 @@ import { UserLinkStore } from '../auth/user-link.store.js';
 import type { UserFitbit } from '../data/entities/user-fitbit.entity.js';
 import { isInvalidGrant } from '../providers/provider-errors.js';
 import { CommandOutput } from './command-output.js';
+import { RedactingLogger } from '../logging/redacting-logger.js';
 
 export interface RefreshTokensOptions {
   /** Refresh every link, not only those whose access token has expired. */
@@ -33,7 +34,7 @@ type Outcome = 'refreshed' | 'failed' | 'deauthenticated' | 'gone';
   description: 'Refresh the Fitbit access tokens that have expired (or all of them with --all)',
 })
 export class RefreshTokensCommand extends CommandRunner {
-  private readonly logger = new Logger('FitbitRefreshTokens');
+  private readonly logger = new RedactingLogger('FitbitRefreshTokens');
   private readonly output: CommandOutput;
 
   constructor(

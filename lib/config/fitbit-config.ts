@@ -13,6 +13,7 @@ export interface FitbitUserResolver {
   fromRequest(req: RequestLike): unknown;
   id(user: unknown): string;
   isActive(user: unknown): boolean;
+  name(user: unknown): string;
 }
 
 /** The validated settings with every default applied: the one object the module reads its configuration from. */
@@ -38,7 +39,10 @@ export class FitbitConfig {
   readonly loginUrl!: string;
   readonly users!: FitbitUserResolver;
   readonly queue!: QueueOptions | null;
-  readonly tokenEncryptionKey!: Buffer | null;
+  /** The current key first, then the previous ones (still opened, never used to seal); empty: tokens stored as given. */
+  readonly tokenEncryptionKeys!: Buffer[];
+  /** Origins a redirect URI may be built on when `callbackUrl` is not set (loopback origins always may). */
+  readonly trustedOrigins!: string[];
   readonly requestTimeoutMs!: number;
   readonly rawBodyProperty!: string;
   readonly routePrefix!: string;

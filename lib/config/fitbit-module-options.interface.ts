@@ -40,6 +40,11 @@ export interface FitbitUserAccessors {
   id?: (user: any) => string | number;
   /** Default: `user.isActive ?? user.is_active ?? true`. */
   isActive?: (user: any) => boolean;
+  /**
+   * How the user's account is named to them after connecting ("connected to …"), so that a person
+   * signed in to someone else's account notices. Default: `user.username ?? user.email ?? user.name ?? id`.
+   */
+  name?: (user: any) => string;
 }
 
 /**
@@ -58,8 +63,16 @@ export interface FitbitModuleOptions {
   googleHealth?: GoogleHealthOptions;
   /** Scopes requested at authorize; default: the provider's scopes for all 36 types and the profile. */
   scopes?: string[];
-  /** Absolute URL of the `complete/` route as registered at the provider; default: derived from the request. */
+  /**
+   * Absolute URL of the `complete/` route as registered at the provider. Required when
+   * `NODE_ENV=production`; otherwise derived from the request, on a loopback or `trustedOrigins` origin only.
+   */
   callbackUrl?: string;
+  /**
+   * Origins (`https://example.com`) the module may build the redirect URI on, and from which
+   * `login/`/`logout/` requests are accepted, beside the request's own origin. Never the raw Host header.
+   */
+  trustedOrigins?: string[];
   /** `FITAPP_VERIFICATION_CODE`: the code the provider sends to verify the subscriber endpoint. */
   verificationCode?: string;
   /** `FITAPP_LOGIN_REDIRECT`: where `complete/` sends the user when no `next` was saved. Default `/`. */
@@ -87,10 +100,15 @@ export interface FitbitModuleOptions {
   /** Bull queue options (Redis connection, key prefix). Needed only with `subscribe`. */
   queue?: QueueOptions;
   /**
-   * Seals access and refresh tokens at rest (AES-256-GCM) when set: 32 bytes as base64 or hex.
-   * Without it tokens are stored as the provider gave them.
+   * Seals access and refresh tokens at rest (AES-256-GCM, bound to their row and column) when set:
+   * 32 random bytes as 64 hex digits or padded base64. Without it tokens are stored as the provider gave them.
    */
   tokenEncryptionKey?: string;
+  /**
+   * Key rotation: `[current, ...previous]`. Values sealed with a previous key still open; new ones are
+   * sealed with the current key, and `refresh-tokens --reseal` re-seals the rest. Instead of `tokenEncryptionKey`.
+   */
+  tokenEncryptionKeys?: string[];
   /** Timeout of one upstream request. Default 10 000 ms. */
   requestTimeoutMs?: number;
   /** Request property that holds the raw body (Nest's `rawBody: true`). Default `rawBody`. */

@@ -11,6 +11,7 @@ import type {
   ResolvedEndpoints,
 } from './fitbit-module-options.interface.js';
 import { resolveSubscriptions } from './subscriptions.validator.js';
+import { registerSecrets } from '../logging/redaction.js';
 
 export const DEFAULT_DECORATOR_MESSAGE = 'This page requires Fitbit integration.';
 const EXTRAS_KEYS: (keyof FitbitModuleExtras)[] = ['isGlobal', 'routePrefix', 'subscribe', 'worker'];
@@ -67,13 +68,59 @@ function resolveEndpoints(provider: FitbitProviderName, given: FitbitEndpoints |
   return endpoints;
 }
 
-function resolveEncryptionKey(value: string | undefined): Buffer | null {
-  if (value === undefined || value === '') return null;
-  const key = /^[0-9a-f]{64}$/i.test(value) ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
-  if (key.length !== 32) {
-    throw new FitbitConfigurationError('tokenEncryptionKey', 'must be 32 bytes written as 64 hex digits or base64');
+const HEX_KEY = /^[0-9a-f]{64}$/i;
+const BASE64_KEY = /^[A-Za-z0-9+/]{43}=$|^[A-Za-z0-9_-]{43}=$/;
+/** Random 32 bytes almost never have fewer distinct values than this (fewer than 1 in 10^12); repeated or patterned text does. */
+const MIN_DISTINCT_BYTES = 16;
+
+/**
+ * A token-encryption key is 32 random bytes, written the way generators write them: 64 hex digits
+ * (`openssl rand -hex 32`) or canonical padded base64 (`openssl rand -base64 32`). A 43-character
+ * value is refused although lenient decoders accept it: that is the length of a typed passphrase.
+ */
+function parseEncryptionKey(value: unknown, option: string): Buffer {
+  const help = 'give 32 random bytes as 64 hex digits (openssl rand -hex 32) or 44 base64 characters ending in "=" (openssl rand -base64 32)';
+  if (typeof value !== 'string' || value === '') throw new FitbitConfigurationError(option, `must be a non-empty string: ${help}`);
+  let key: Buffer;
+  if (HEX_KEY.test(value)) key = Buffer.from(value, 'hex');
+  else if (BASE64_KEY.test(value)) {
+    const standard = value.replace(/-/g, '+').replace(/_/g, '/');
+    key = Buffer.from(standard, 'base64');
+    // Canonical only: the unused low bits of the last character are zero, so one key has one spelling.
+    if (key.toString('base64') !== standard) throw new FitbitConfigurationError(option, `is not canonical base64 (typed rather than generated?): ${help}`);
+  } else {
+    throw new FitbitConfigurationError(option, `must be 32 bytes (got ${value.length} characters that are neither 64 hex digits nor padded base64): ${help}`);
+  }
+  if (new Set(key).size < MIN_DISTINCT_BYTES) {
+    throw new FitbitConfigurationError(option, `has too little entropy (repeated or patterned bytes), so it is not a random key: ${help}`);
   }
   return key;
+}
+
+/** `tokenEncryptionKeys: [current, ...previous]`, or `tokenEncryptionKey` as the one current key. */
+function resolveEncryptionKeys(options: FitbitModuleOptions): Buffer[] {
+  const single = options.tokenEncryptionKey;
+  const list = options.tokenEncryptionKeys;
+  if (list !== undefined && single !== undefined && single !== '') {
+    throw new FitbitConfigurationError('tokenEncryptionKeys', 'and "tokenEncryptionKey" are both set: give the current key first in tokenEncryptionKeys and drop tokenEncryptionKey');
+  }
+  if (list === undefined) return single === undefined || single === '' ? [] : [parseEncryptionKey(single, 'tokenEncryptionKey')];
+  if (!Array.isArray(list)) throw new FitbitConfigurationError('tokenEncryptionKeys', 'must be a list of keys, the current one first');
+  const keys = list.map((key, index) => parseEncryptionKey(key, `tokenEncryptionKeys[${index}]`));
+  const unique = new Set(keys.map((key) => key.toString('hex')));
+  if (unique.size !== keys.length) throw new FitbitConfigurationError('tokenEncryptionKeys', 'lists the same key twice');
+  return keys;
+}
+
+function resolveTrustedOrigins(options: FitbitModuleOptions): string[] {
+  const given = options.trustedOrigins ?? [];
+  if (!Array.isArray(given)) throw new FitbitConfigurationError('trustedOrigins', 'must be a list of origins such as "https://example.com"');
+  return given.map((origin) => {
+    if (typeof origin !== 'string' || !URL.canParse(origin) || !/^https?:$/.test(new URL(origin).protocol) || new URL(origin).origin !== origin.replace(/\/+$/, '')) {
+      throw new FitbitConfigurationError('trustedOrigins', `must hold origins only (scheme, host and port, no path), got ${JSON.stringify(origin)}`);
+    }
+    return new URL(origin).origin;
+  });
 }
 
 function resolveUsers(accessors: FitbitUserAccessors | undefined): FitbitUserResolver {
@@ -82,10 +129,15 @@ function resolveUsers(accessors: FitbitUserAccessors | undefined): FitbitUserRes
   const isActive =
     accessors?.isActive ??
     ((user: { isActive?: boolean; is_active?: boolean }) => user.isActive ?? user.is_active ?? true);
+  const name =
+    accessors?.name ??
+    ((user: { username?: unknown; email?: unknown; name?: unknown }) =>
+      [user.username, user.email, user.name].find((value): value is string => typeof value === 'string' && value !== '') ?? String(id(user as never)));
   return {
     fromRequest: (req) => fromRequest(req) ?? null,
     id: (user) => String(id(user as never)),
     isActive: (user) => isActive(user as never) !== false,
+    name: (user) => String(name(user as never)),
   };
 }
 
@@ -118,6 +170,10 @@ export function resolveFitbitConfig(options: FitbitModuleOptions, extras: Fitbit
   if (callbackUrl !== null && !URL.canParse(callbackUrl)) {
     throw new FitbitConfigurationError('callbackUrl', `must be an absolute URL, got "${callbackUrl}"`);
   }
+  // A redirect URI derived from the request would follow whatever Host header an attacker sends.
+  if (callbackUrl === null && process.env.NODE_ENV === 'production') {
+    throw new FitbitConfigurationError('callbackUrl', 'is required when NODE_ENV is "production": give the absolute URL of complete/ as registered at the provider');
+  }
   const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
   if (!Number.isInteger(requestTimeoutMs) || requestTimeoutMs <= 0) {
     throw new FitbitConfigurationError('requestTimeoutMs', 'must be a positive whole number of milliseconds');
@@ -127,6 +183,16 @@ export function resolveFitbitConfig(options: FitbitModuleOptions, extras: Fitbit
     throw new FitbitConfigurationError('decoratorMessage', 'must be a string or a function of the request');
   }
   const routePrefix = (extras.routePrefix ?? 'fitbit').replace(/^\/+|\/+$/g, '');
+
+  const googleHealth = resolveGoogleHealth(provider, subscribe, options.googleHealth);
+  registerSecrets(
+    clientSecret,
+    optionalText(options, 'verificationCode'),
+    googleHealth.webhookAuthorization,
+    typeof options.googleHealth?.projectAccessToken === 'string' ? options.googleHealth.projectAccessToken : null,
+    options.tokenEncryptionKey,
+    ...(Array.isArray(options.tokenEncryptionKeys) ? options.tokenEncryptionKeys : []),
+  );
 
   return new FitbitConfig({
     clientId,
@@ -149,11 +215,12 @@ export function resolveFitbitConfig(options: FitbitModuleOptions, extras: Fitbit
     loginUrl: localPath(options, 'loginUrl', '/login'),
     users: resolveUsers(options.users),
     queue: subscribe ? options.queue! : null,
-    tokenEncryptionKey: resolveEncryptionKey(options.tokenEncryptionKey),
+    tokenEncryptionKeys: resolveEncryptionKeys(options),
+    trustedOrigins: resolveTrustedOrigins(options),
     requestTimeoutMs,
     rawBodyProperty: optionalText(options, 'rawBodyProperty') ?? 'rawBody',
     routePrefix,
-    googleHealth: resolveGoogleHealth(provider, subscribe, options.googleHealth),
+    googleHealth,
   });
 }
 

@@ -1,4 +1,4 @@
-import { All, Controller, Get, Header, HttpCode, MethodNotAllowedException, Param, Query, Req, Res } from '@nestjs/common';
+import { All, Controller, Get, Header, HttpCode, MethodNotAllowedException, Param, Query, Req, Res, UseFilters } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { SignedInUsers } from '../auth/signed-in-user.js';
 import { UserLinkStore } from '../auth/user-link.store.js';
@@ -7,6 +7,7 @@ import { DataStatus, dataResponse, type DataResponse } from './data-response.js'
 import { isKnownTimeSeriesType, type TimeSeriesCategoryName } from './time-series-data-types.js';
 import { parseTimeSeriesQuery } from './time-series-query.js';
 import { TimeSeriesReader } from './time-series-reader.service.js';
+import { RedactedErrorsFilter } from '../logging/redacted-errors.filter.js';
 
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
@@ -25,6 +26,7 @@ function sendAnswer(res: Response, answer: DataResponse | string): void {
  * a DataResponse, or in database mode the same envelope already serialized (see TimeSeriesReader.stored).
  */
 @Controller('fitbit')
+@UseFilters(RedactedErrorsFilter)
 export class FitbitDataController {
   constructor(
     private readonly config: FitbitConfig,

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { AuthorizedCalls } from '../auth/authorized-calls.js';
 import { grantCovers } from '../auth/granted-scopes.js';
 import { UserLinkStore } from '../auth/user-link.store.js';
@@ -13,11 +13,12 @@ import { dataStatusOf, isMissingAltimeter } from './provider-error-status.js';
 import type { TimeSeriesTypeKey } from './time-series-data-types.js';
 import { TimeSeriesDataStore } from './time-series-data.store.js';
 import type { TimeSeriesQuery } from './time-series-query.js';
+import { RedactingLogger } from '../logging/redacting-logger.js';
 
 /** Answers a validated data query live from the provider, or from the stored rows. */
 @Injectable()
 export class TimeSeriesReader {
-  private readonly logger = new Logger('FitbitData');
+  private readonly logger = new RedactingLogger('FitbitData');
 
   constructor(
     @Inject(FITBIT_PROVIDER) private readonly provider: FitbitProvider,

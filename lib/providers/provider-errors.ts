@@ -1,3 +1,5 @@
+import { redact } from '../logging/redaction.js';
+
 /**
  * Provider-neutral failures. Each provider maps its own HTTP answers onto these once,
  * so everything above the provider seam reasons about one set of errors.
@@ -8,7 +10,8 @@ export class ProviderError extends Error {
     readonly status: number | null,
     readonly reason: string | null = null,
   ) {
-    super(message);
+    // Upstream answers may quote the token they refuse: the message is redacted once, here.
+    super(redact(message));
     this.name = new.target.name;
   }
 }
@@ -46,4 +49,15 @@ export class ProviderUnavailableError extends ProviderError {
 /** The refresh token is dead (`invalid_grant`): only a new connect brings the link back. */
 export function isInvalidGrant(error: unknown): boolean {
   return error instanceof ProviderBadRequestError && error.reason === 'invalid_grant';
+}
+
+/**
+ * The provider says the grant behind a token no longer exists: a dead refresh token, a revoked or
+ * unknown token at revoke, or an access token refused for a reason other than its expiry. Withdrawal
+ * is complete when this is the answer.
+ */
+export function isGrantGone(error: unknown): boolean {
+  if (isInvalidGrant(error)) return true;
+  if (error instanceof ProviderBadRequestError && error.reason === 'invalid_token') return true;
+  return error instanceof ProviderUnauthorizedError && !error.tokenExpired;
 }

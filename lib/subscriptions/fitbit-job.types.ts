@@ -13,14 +13,12 @@ export interface SubscribeJobData {
   subscriberId: string | null;
 }
 
-/** Tokens travel sealed when a token-encryption key is configured. */
+/**
+ * A withdrawal to work off: the id of its pending-revocation row, never the tokens (Bull keeps
+ * failed jobs in Redis). The row holds the sealed tokens and what to do (unsubscribe, revoke).
+ */
 export interface UnsubscribeJobData {
-  providerUserId: string;
-  accessToken: string;
-  refreshToken: string;
-  expiresAt: number;
-  /** Revoke the grant once unsubscribed (the user disconnected). */
-  revoke: boolean;
+  revocationId: number;
 }
 
 export interface TimeSeriesJobData {

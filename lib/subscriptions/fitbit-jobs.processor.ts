@@ -1,15 +1,15 @@
 import { InjectQueue, OnQueueFailed, Process, Processor } from '@nestjs/bull';
-import { Inject, Logger } from '@nestjs/common';
+import { Inject } from '@nestjs/common';
 import type { Job, Queue } from 'bull';
 import { AuthorizedCalls } from '../auth/authorized-calls.js';
-import { TokenCipher } from '../auth/token-cipher.js';
-import { TokenRefresher } from '../auth/token-refresher.js';
+import { Withdrawals, type WithdrawalOutcome } from '../auth/withdrawals.service.js';
 import { UserLinkStore } from '../auth/user-link.store.js';
 import { isMissingAltimeter } from '../data/provider-error-status.js';
 import { isKnownTimeSeriesType, timeSeriesPath } from '../data/time-series-data-types.js';
 import { FITBIT_PROVIDER, FITBIT_QUEUE } from '../fitbit.constants.js';
 import type { FitbitProvider } from '../providers/fitbit-provider.interface.js';
-import { ProviderRateLimitError, ProviderUnauthorizedError } from '../providers/provider-errors.js';
+import { ProviderRateLimitError } from '../providers/provider-errors.js';
+import { describeError } from '../logging/redaction.js';
 import {
   NOTIFICATIONS_JOB,
   POLL_JOB,
@@ -26,6 +26,7 @@ import { RedisJobLock } from './redis-job-lock.js';
 import { retryDelayMs, isTransient, MAX_RETRIES } from './retry-policy.js';
 import { HistoryImportInterrupted, TimeSeriesImporter } from './time-series-importer.service.js';
 import { TimeSeriesPoller } from './time-series-poller.js';
+import { RedactingLogger } from '../logging/redacting-logger.js';
 
 const LOCK_TTL_MS = 5 * 60_000;
 const FETCH_MARK_TTL_MS = 24 * 3_600_000;
@@ -40,7 +41,7 @@ export type TimeSeriesOutcome = 'stored' | 'no-device' | 'unsupported' | 'coales
 /** The Celery tasks of django-fitbit as Bull processors. Failures are final unless said otherwise. */
 @Processor(FITBIT_QUEUE)
 export class FitbitJobsProcessor {
-  private readonly logger = new Logger('FitbitJobs');
+  private readonly logger = new RedactingLogger('FitbitJobs');
   private readonly lock: RedisJobLock;
   /** The jitter of the retry back-off; replaceable in tests. */
   random: () => number = Math.random;
@@ -50,8 +51,7 @@ export class FitbitJobsProcessor {
     @Inject(FITBIT_PROVIDER) private readonly provider: FitbitProvider,
     private readonly links: UserLinkStore,
     private readonly calls: AuthorizedCalls,
-    private readonly refresher: TokenRefresher,
-    private readonly cipher: TokenCipher,
+    private readonly withdrawals: Withdrawals,
     private readonly importer: TimeSeriesImporter,
     private readonly poller: TimeSeriesPoller,
     private readonly producer: FitbitJobsProducer,
@@ -70,28 +70,17 @@ export class FitbitJobsProcessor {
     return links.length;
   }
 
-  /** Works from the tokens in the job: the link is usually gone already, and a refresh must not bring it back. */
+  /**
+   * Works off a pending withdrawal (unsubscribe, and revoke when the user disconnected) from its sealed
+   * row: the link is gone already, and a refresh must not bring it back. A failure comes back as a new
+   * job after the withdrawal back-off, until the provider confirms or says the grant is gone.
+   */
   @Process(UNSUBSCRIBE_JOB)
-  async unsubscribe(job: Job<UnsubscribeJobData>): Promise<number> {
-    const { providerUserId, revoke } = job.data;
-    let accessToken = this.cipher.decrypt(job.data.accessToken);
-    let refreshToken = this.cipher.decrypt(job.data.refreshToken);
-    const refresh = async () => {
-      const tokens = await this.refresher.refreshDetached(refreshToken);
-      accessToken = tokens.accessToken;
-      refreshToken = tokens.refreshToken || refreshToken;
-    };
-    if (job.data.expiresAt <= Date.now()) await refresh();
-    let removed: number;
-    try {
-      removed = await this.provider.unsubscribe(accessToken, providerUserId);
-    } catch (error) {
-      if (!(error instanceof ProviderUnauthorizedError && error.tokenExpired)) throw error;
-      await refresh();
-      removed = await this.provider.unsubscribe(accessToken, providerUserId);
-    }
-    if (revoke) await this.provider.revokeToken(refreshToken);
-    return removed;
+  async unsubscribe(job: Job<UnsubscribeJobData>): Promise<WithdrawalOutcome['kind']> {
+    const id = job.data.revocationId;
+    const outcome = await this.withdrawals.attempt(id);
+    if (outcome.kind === 'retry' || outcome.kind === 'not-due') await this.producer.queueWithdrawal(id, outcome.inMs);
+    return outcome.kind;
   }
 
   /**
@@ -167,9 +156,10 @@ export class FitbitJobsProcessor {
     return this.poller.poll();
   }
 
+  /** Job data holds ids and dates only, and the logger redacts whatever else might slip in. */
   @OnQueueFailed()
   logFailure(job: Job, error: Error): void {
-    this.logger.warn(`Job ${job.name} ${JSON.stringify(job.data)} failed: ${error.message}`);
+    this.logger.warn(`Job ${job.name} ${JSON.stringify(job.data)} failed: ${describeError(error)}`);
   }
 
   /** A new job (fresh timestamp, so `delay` counts from now) carrying the change's `queuedAt`. */

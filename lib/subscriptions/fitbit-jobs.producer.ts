@@ -2,7 +2,6 @@ import { InjectQueue } from '@nestjs/bull';
 import { Injectable } from '@nestjs/common';
 import type { JobOptions, Queue } from 'bull';
 import { FitbitConfig } from '../config/fitbit-config.js';
-import type { UserFitbit } from '../data/entities/user-fitbit.entity.js';
 import type { TimeSeriesCategoryName, TimeSeriesTypeKey } from '../data/time-series-data-types.js';
 import { FITBIT_QUEUE } from '../fitbit.constants.js';
 import {
@@ -28,7 +27,8 @@ const EXPAND_OPTIONS: JobOptions = { attempts: 5, backoff: { type: 'exponential'
 
 interface NotificationGroup {
   updates: NotificationsJobData['updates'];
-  removedLinks: UserFitbit[];
+  /** Pending-revocation rows of links that notifications removed. */
+  withdrawals: number[];
   waiters: { resolve: () => void; reject: (error: unknown) => void }[];
 }
 
@@ -54,34 +54,19 @@ export class FitbitJobsProducer {
     ]);
   }
 
-  async queueDisconnect(link: UserFitbit, revoke: boolean): Promise<void> {
-    await this.addAll([this.unsubscribeJob(link, revoke, SUBSCRIPTION_CHANGE_DELAY_MS)]);
+  /** An attempt at a pending withdrawal (unsubscribe, then revoke) in `delayMs`. */
+  async queueWithdrawal(revocationId: number, delayMs: number): Promise<void> {
+    await this.addAll([this.unsubscribeJob(revocationId, delayMs)]);
   }
 
-  private unsubscribeJob(link: UserFitbit, revoke: boolean, delay: number): NamedJob {
-    const data: UnsubscribeJobData = {
-      providerUserId: link.providerUserId,
-      accessToken: link.accessToken,
-      refreshToken: link.refreshToken,
-      expiresAt: link.expiresAt,
-      revoke,
-    };
+  private unsubscribeJob(revocationId: number, delay: number): NamedJob {
+    const data: UnsubscribeJobData = { revocationId };
     return { name: UNSUBSCRIBE_JOB, data, opts: { ...FAIL_ONCE, delay } };
   }
 
-  /**
-   * Jobs for changed days: per type of the category, in configured order, `i × betweenDelay` apart;
-   * plus, in the same round trip, an `unsubscribe` (no revoke: the grant is gone already) for every
-   * link a `userRevokedAccess`/`deleteUser` notification removes.
-   */
-  async queueUpdates(
-    updates: { providerUserId: string; types: TimeSeriesTypeKey[]; date: string }[],
-    removedLinks: readonly UserFitbit[] = [],
-  ): Promise<void> {
-    await this.addAll([
-      ...updates.flatMap((update) => this.timeSeriesJobs(update.providerUserId, update.types, update.date, 0)),
-      ...removedLinks.map((link) => this.unsubscribeJob(link, false, 0)),
-    ]);
+  /** Jobs for changed days: per type of the category, in configured order, `i × betweenDelay` apart. */
+  async queueUpdates(updates: { providerUserId: string; types: TimeSeriesTypeKey[]; date: string }[]): Promise<void> {
+    await this.addAll(updates.flatMap((update) => this.timeSeriesJobs(update.providerUserId, update.types, update.date, 0)));
   }
 
   private timeSeriesJobs(providerUserId: string, types: TimeSeriesTypeKey[], date: string | null, firstDelayMs: number): NamedJob[] {
@@ -92,24 +77,24 @@ export class FitbitJobsProducer {
   }
 
   /**
-   * A notification batch as ONE job (plus an `unsubscribe` per link a `userRevokedAccess`/`deleteUser`
-   * notification removed): the endpoint's cost does not grow with the number of types per
+   * A notification batch as ONE job (plus an `unsubscribe` per withdrawal a `userRevokedAccess`/`deleteUser`
+   * notification recorded): the endpoint's cost does not grow with the number of types per
    * notification. A worker expands it with `expandNotifications`.
    *
    * Group commit: the batches of requests handled in the same turn of the event loop share that job
    * and its one round trip, so under load Redis sees one write per turn rather than one per request.
    * Each caller's promise settles with the shared write: all of them queued, or none.
    */
-  queueNotifications(updates: NotificationsJobData['updates'], removedLinks: readonly UserFitbit[] = []): Promise<void> {
-    if (updates.length === 0 && removedLinks.length === 0) return Promise.resolve();
+  queueNotifications(updates: NotificationsJobData['updates'], withdrawals: readonly number[] = []): Promise<void> {
+    if (updates.length === 0 && withdrawals.length === 0) return Promise.resolve();
     if (this.group === null) {
-      const group: NotificationGroup = { updates: [], removedLinks: [], waiters: [] };
+      const group: NotificationGroup = { updates: [], withdrawals: [], waiters: [] };
       this.group = group;
       setImmediate(() => void this.commit(group));
     }
     const group = this.group;
     group.updates.push(...updates);
-    group.removedLinks.push(...removedLinks);
+    group.withdrawals.push(...withdrawals);
     return new Promise((resolve, reject) => group.waiters.push({ resolve, reject }));
   }
 
@@ -118,7 +103,7 @@ export class FitbitJobsProducer {
     const batch: NamedJob[] =
       group.updates.length === 0 ? [] : [{ name: NOTIFICATIONS_JOB, data: { updates: group.updates } satisfies NotificationsJobData, opts: EXPAND_OPTIONS }];
     try {
-      await this.addAll([...batch, ...group.removedLinks.map((link) => this.unsubscribeJob(link, false, 0))]);
+      await this.addAll([...batch, ...group.withdrawals.map((id) => this.unsubscribeJob(id, 0))]);
       for (const waiter of group.waiters) waiter.resolve();
     } catch (error) {
       for (const waiter of group.waiters) waiter.reject(error);

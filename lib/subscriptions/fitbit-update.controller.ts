@@ -1,14 +1,16 @@
-import { All, Controller, Get, HttpCode, NotFoundException, type OnModuleInit, Post, Req, Res } from '@nestjs/common';
+import { All, Controller, Get, HttpCode, NotFoundException, type OnModuleInit, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { NextFunction, Request, Response } from 'express';
 import { FitbitConfig } from '../config/fitbit-config.js';
 import { NotificationIntake } from './notification-intake.service.js';
+import { RedactedErrorsFilter } from '../logging/redacted-errors.filter.js';
 
 /** body-parser's error types for a body it could not read as JSON. */
 const UNREADABLE_BODY = new Set(['entity.parse.failed', 'encoding.unsupported', 'charset.unsupported']);
 
 /** fitbit-update: the provider's subscriber endpoint. No session, no CSRF; the signature is the check. */
 @Controller('fitbit')
+@UseFilters(RedactedErrorsFilter)
 export class FitbitUpdateController implements OnModuleInit {
   constructor(
     private readonly intake: NotificationIntake,

@@ -1,5 +1,6 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
+import { PendingRevocationStore } from '../auth/pending-revocation.store.js';
 import { UserLinkStore } from '../auth/user-link.store.js';
 import { FitbitConfig } from '../config/fitbit-config.js';
 import type { UserFitbit } from '../data/entities/user-fitbit.entity.js';
@@ -15,6 +16,7 @@ import type { NotificationsJobData } from './fitbit-job.types.js';
 import { FitbitJobsProducer, QueueUnavailableError } from './fitbit-jobs.producer.js';
 import { NotificationBodyError, RawBodyUnavailableError, readNotificationBody } from './notification-body.reader.js';
 import { ProviderError } from '../providers/provider-errors.js';
+import { RedactingLogger } from '../logging/redacting-logger.js';
 
 /**
  * The subscriber endpoint's work: check the signature over the raw bytes before anything else,
@@ -22,12 +24,13 @@ import { ProviderError } from '../providers/provider-errors.js';
  */
 @Injectable()
 export class NotificationIntake {
-  private readonly logger = new Logger('FitbitNotifications');
+  private readonly logger = new RedactingLogger('FitbitNotifications');
 
   constructor(
     private readonly config: FitbitConfig,
     @Inject(FITBIT_PROVIDER) private readonly provider: FitbitProvider,
     private readonly links: UserLinkStore,
+    private readonly pending: PendingRevocationStore,
     private readonly jobs: FitbitJobsProducer,
   ) {}
 
@@ -71,16 +74,20 @@ export class NotificationIntake {
       if (error instanceof NotificationFormatError) return 404;
       throw error;
     }
-    // Links to drop are read first, so their unsubscribe jobs travel in the same round trip as the fetches.
+    // The withdrawals of revoked links are recorded first, so their jobs travel in the same round trip as the fetches.
     const revoked = await this.revokedLinks(notifications);
+    const withdrawals = [];
+    for (const link of revoked) withdrawals.push(await this.pending.record(link, { unsubscribe: true, revoke: false }));
     try {
       await this.jobs.queueNotifications(
         notifications.flatMap((notification) => this.updatesOf(notification)),
-        revoked,
+        withdrawals.map((row) => row.id),
       );
     } catch (error) {
       if (!(error instanceof QueueUnavailableError)) throw error;
       this.logger.error(`Notifications not queued: ${error.message}`);
+      // Nothing changed: the provider delivers again, and the links are still there to withdraw then.
+      for (const row of withdrawals) await this.pending.delete(row.id);
       return 503;
     }
     for (const link of revoked) await this.links.deleteById(link.id);

@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { DataSource, type DataSourceOptions } from 'typeorm';
-import { TimeSeriesDataType } from '../../lib/data/entities/time-series-data-type.entity.js';
-import { TimeSeriesData } from '../../lib/data/entities/time-series-data.entity.js';
-import { UserFitbit } from '../../lib/data/entities/user-fitbit.entity.js';
+import { FITBIT_ENTITIES } from '../../lib/data/fitbit-entities.js';
 import { FITBIT_MIGRATIONS } from '../../lib/data/migrations/index.js';
 import { TEST_POSTGRES_URL } from './service-urls.js';
 
@@ -21,7 +19,7 @@ export interface SqliteTestDataSourceOptions extends TestDataSourceOptions {
 }
 
 const moduleOptions = (migrate: boolean) => ({
-  entities: [UserFitbit, TimeSeriesDataType, TimeSeriesData],
+  entities: [...FITBIT_ENTITIES],
   migrations: [...FITBIT_MIGRATIONS],
   migrationsRun: migrate,
   synchronize: false,

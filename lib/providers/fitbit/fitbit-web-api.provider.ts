@@ -18,6 +18,7 @@ import type {
 import { ProviderBadRequestError } from '../provider-errors.js';
 import { FitbitWebApiClient } from './fitbit-web-api.client.js';
 import { parseFitbitNotifications } from './fitbit-notifications.js';
+import { constantTimeEquals } from '../constant-time-equals.js';
 
 const MAX_RANGE_DAYS = 1095;
 const PATHS_WITHOUT_MAX = new Set(['activities', 'foods']);
@@ -140,7 +141,7 @@ export class FitbitWebApiProvider implements FitbitProvider {
   answerVerification(request: IncomingNotificationRequest, verificationCode: string | null): VerificationAnswer | null {
     if (request.method !== 'GET') return null;
     const code = request.query.verify;
-    return { status: typeof code === 'string' && verificationCode !== null && code === verificationCode ? 204 : 404 };
+    return { status: typeof code === 'string' && verificationCode !== null && constantTimeEquals(code, verificationCode) ? 204 : 404 };
   }
 
   async verifyNotificationSignature(request: IncomingNotificationRequest): Promise<boolean> {

@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { FitbitConfig } from '../../config/fitbit-config.js';
 import { addDays, daysBetween, splitRange, todayIn } from '../../data/calendar.js';
@@ -21,6 +20,7 @@ import { GoogleHealthClient } from './google-health.client.js';
 import { formatLegacyValue, googleMappingOf, type GoogleTypeMapping, type GooglePoint } from './google-health-data-types.js';
 import { parseGoogleHealthNotification } from './google-health-notifications.js';
 import { GoogleWebhookKeys } from './google-webhook-keys.js';
+import { constantTimeEquals } from '../constant-time-equals.js';
 
 const SIGNATURE_HEADERS = ['x-healthapi-signature', 'google-health-api-signature'];
 const HISTORY_PROBE_DAYS = 90;
@@ -35,11 +35,6 @@ const dateOfCivil = (civil: { date?: { year?: number; month?: number; day?: numb
   const date = civil?.date;
   if (!date?.year || !date.month || !date.day) return null;
   return `${date.year}-${String(date.month).padStart(2, '0')}-${String(date.day).padStart(2, '0')}`;
-};
-const constantTimeEquals = (given: string, expected: string) => {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 };
 const header = (request: IncomingNotificationRequest, name: string) => {
   const value = request.headers[name];
