@@ -88,14 +88,16 @@ export class Withdrawals implements OnApplicationShutdown {
     else await run();
   }
 
-  /** One attempt at every due row (the `refresh-tokens` command): how many ended and how many remain. */
-  async drain(): Promise<{ done: number; pending: number }> {
+  /** One attempt at every due row (the `refresh-tokens` command): how many ended, failed, and remain. */
+  async drain(): Promise<{ done: number; failed: number; pending: number }> {
     let done = 0;
+    let failed = 0;
     for (const row of await this.rows.findDue(Date.now())) {
       const outcome = await this.attempt(row.id);
       if (outcome.kind === 'done' || outcome.kind === 'gone') done++;
+      if (outcome.kind === 'retry' || outcome.kind === 'stalled') failed++;
     }
-    return { done, pending: (await this.rows.findAll()).length };
+    return { done, failed, pending: (await this.rows.findAll()).length };
   }
 
   onApplicationShutdown(): void {

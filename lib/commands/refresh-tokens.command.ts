@@ -2,7 +2,9 @@ import { Optional } from '@nestjs/common';
 import { SingleBar } from 'cli-progress';
 import { Command, CommandRunner, Option } from 'nest-commander';
 import { TokenRefresher, UserLinkGoneError } from '../auth/token-refresher.js';
+import { PendingRevocationStore } from '../auth/pending-revocation.store.js';
 import { UserLinkStore } from '../auth/user-link.store.js';
+import { Withdrawals } from '../auth/withdrawals.service.js';
 import type { UserFitbit } from '../data/entities/user-fitbit.entity.js';
 import { isInvalidGrant } from '../providers/provider-errors.js';
 import { CommandOutput } from './command-output.js';
@@ -13,6 +15,8 @@ export interface RefreshTokensOptions {
   all?: boolean;
   /** Remove the link when its refresh token is no longer valid (`invalid_grant`). */
   deauth?: boolean;
+  /** Seal every stored token again with the current key, bound to its row (after adding or rotating a key). */
+  reseal?: boolean;
 }
 
 export interface RefreshTokensSummary {
@@ -20,6 +24,13 @@ export interface RefreshTokensSummary {
   /** Refreshes that failed, the deauthenticated links included (as django-fitbit counts them). */
   failed: number;
   deauthenticated: number;
+  /** Withdrawals of consent the provider confirmed in this run, and those still waiting for it. */
+  revoked: number;
+  /** Of those due, the ones the provider failed again (they stay, with back-off). */
+  revocationsFailed: number;
+  pendingRevocations: number;
+  /** Rows whose tokens were sealed again (with `reseal`). */
+  resealed: number;
 }
 
 type Outcome = 'refreshed' | 'failed' | 'deauthenticated' | 'gone';
@@ -27,7 +38,9 @@ type Outcome = 'refreshed' | 'failed' | 'deauthenticated' | 'gone';
 /**
  * django-fitbit's `refresh_tokens`: refreshes the expired tokens (every token with `--all`) one
  * link at a time. Each refresh goes through TokenRefresher's cross-process lease, so running it
- * while the app serves requests never spends a refresh token twice.
+ * while the app serves requests never spends a refresh token twice. Before that it works off the
+ * withdrawals of consent still pending at the provider (the revoke-pending step: what a worker
+ * does when subscribing), and with `--reseal` seals every stored token again with the current key.
  */
 @Command({
   name: 'refresh-tokens',
@@ -40,6 +53,8 @@ export class RefreshTokensCommand extends CommandRunner {
   constructor(
     private readonly links: UserLinkStore,
     private readonly refresher: TokenRefresher,
+    private readonly withdrawals: Withdrawals,
+    private readonly pending: PendingRevocationStore,
     @Optional() output?: CommandOutput,
   ) {
     super();
@@ -56,6 +71,11 @@ export class RefreshTokensCommand extends CommandRunner {
     return true;
   }
 
+  @Option({ flags: '--reseal', description: 'seal every stored token again with the current tokenEncryptionKeys key' })
+  parseReseal(): boolean {
+    return true;
+  }
+
   override async run(_params: string[], options: RefreshTokensOptions = {}): Promise<void> {
     let summary: RefreshTokensSummary;
     try {
@@ -64,16 +84,21 @@ export class RefreshTokensCommand extends CommandRunner {
       process.exitCode = 1;
       throw error;
     }
+    if (summary.revoked > 0) this.output.line(`Revoked ${summary.revoked} pending grants`);
+    if (summary.pendingRevocations > 0) this.output.line(`${summary.pendingRevocations} revocations still pending`);
+    if (options.reseal) this.output.line(`Re-sealed the tokens of ${summary.resealed} rows`);
     this.output.line(`Successfully refreshed ${summary.refreshed} tokens`);
     if (summary.failed > 0) this.output.line(`Failed to refresh ${summary.failed} tokens`);
     if (options.deauth) this.output.line(`Deauthenticated ${summary.deauthenticated} users`);
-    if (summary.failed > 0) process.exitCode = 1;
+    if (summary.failed > 0 || summary.revocationsFailed > 0) process.exitCode = 1;
   }
 
   /** Does the work of `run` without printing, for callers that want the counts. */
   async refreshTokens(options: RefreshTokensOptions = {}): Promise<RefreshTokensSummary> {
+    const { done, failed, pending } = await this.withdrawals.drain();
+    const resealed = options.reseal ? await this.reseal() : 0;
     const links = await this.links.findAll(options.all ? {} : { expiredBefore: Date.now() });
-    const summary: RefreshTokensSummary = { refreshed: 0, failed: 0, deauthenticated: 0 };
+    const summary: RefreshTokensSummary = { refreshed: 0, failed: 0, deauthenticated: 0, revoked: done, revocationsFailed: failed, pendingRevocations: pending, resealed };
     const bar = this.startProgressBar(links.length);
     // A warning written while the bar is drawn would land inside its line, so they wait for the bar to go.
     const heldWarnings: string[] = [];
@@ -110,6 +135,13 @@ export class RefreshTokensCommand extends CommandRunner {
       warn(`Failed to refresh the Fitbit token of user ${link.userId}: ${reason}`);
       return 'failed';
     }
+  }
+
+  private async reseal(): Promise<number> {
+    let resealed = 0;
+    for (const link of await this.links.findAll()) if (await this.links.reseal(link)) resealed++;
+    for (const row of await this.pending.findAll()) if (await this.pending.reseal(row)) resealed++;
+    return resealed;
   }
 
   /** Removes the link unless it changed since it failed (the user reconnected meanwhile). */

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Queue } from 'bull';
+import { PendingRevocationStore } from '../../lib/auth/pending-revocation.store.js';
 import { UserLinkStore } from '../../lib/auth/user-link.store.js';
 import type { FitbitModuleOptions } from '../../lib/config/fitbit-module-options.interface.js';
 import { FitbitModule } from '../../lib/fitbit.module.js';
@@ -100,7 +101,7 @@ describe.each(PROVIDERS)('connecting with subscriptions on: the queued jobs (%s)
     expect(await pendingJobs(queue)).toEqual([]);
   });
 
-  it('logout queues unsubscribe in 5 s with the tokens and deletes the link', async () => {
+  it('logout records the sealed withdrawal, queues unsubscribe in 5 s with its id (no tokens) and deletes the link', async () => {
     await start();
     await connectThroughEmulator(app, browserFor(1));
     await queue.clean(0, 'delayed');
@@ -108,12 +109,10 @@ describe.each(PROVIDERS)('connecting with subscriptions on: the queued jobs (%s)
     await browserFor(1).get(`${app.url}/fitbit/logout/`);
     const jobs = await pendingJobs(queue);
     expect(jobs.map((job) => [job.name, job.opts.delay])).toEqual([[UNSUBSCRIBE_JOB, 5000]]);
-    expect(jobs[0]!.data).toMatchObject({
-      providerUserId: link.providerUserId,
-      accessToken: link.accessToken,
-      refreshToken: link.refreshToken,
-      revoke: true,
-    });
+    const [pending] = await app.app.get(PendingRevocationStore).findAll();
+    expect(jobs[0]!.data).toEqual({ revocationId: pending!.id, queuedAt: expect.any(Number) });
+    expect(pending).toMatchObject({ userId: '1', providerUserId: link.providerUserId, unsubscribe: true, revoke: true });
+    expect(app.app.get(PendingRevocationStore).refreshToken(pending!)).toBe(app.app.get(UserLinkStore).refreshToken(link));
     expect(await app.app.get(UserLinkStore).findByUser('1')).toBeNull();
   });
 });

@@ -180,9 +180,10 @@ describe.each(CASES)('connecting a Fitbit account (%s, %s)', (provider, kind) =>
       expect(await linkOf(2)).toBeNull();
     });
 
-    it('sends anonymous users to sign in', async () => {
-      const response = await fetch(`${app.url}/fitbit/complete/?code=x&state=y`, { redirect: 'manual' });
-      expect(response.headers.get('location')).toMatch(/^\/login\?next=/);
+    it('sends anonymous users to sign in without echoing the code or state into the sign-in URL', async () => {
+      const response = await fetch(`${app.url}/fitbit/complete/?code=the-code-4x9&state=the-state-7q2`, { redirect: 'manual' });
+      expect(response.headers.get('location')).toBe('/login');
+      expect(await response.text()).not.toMatch(/the-code-4x9|the-state-7q2/);
     });
   });
 

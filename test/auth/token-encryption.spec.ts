@@ -52,7 +52,7 @@ describe.each(PROVIDERS)('tokens at rest with tokenEncryptionKey (%s)', (provide
         await dataSource.query('PRAGMA wal_checkpoint(TRUNCATE)');
         const bytes = readFileSync(file).toString('latin1');
         for (const token of tokens) expect(bytes.includes(token)).toBe(false);
-        expect(bytes).toContain('v1.');
+        expect(bytes).toMatch(/v2\.[\w-]{8}\./);
       });
     } finally {
       await dataSource.destroy();
@@ -68,7 +68,7 @@ describe.each(PROVIDERS)('tokens at rest with tokenEncryptionKey (%s)', (provide
       await connectAndRefresh(dataSource, async (tokens) => {
         const dump = JSON.stringify(await dataSource.query('SELECT * FROM fitbit_user_link'));
         for (const token of tokens) expect(dump.includes(token)).toBe(false);
-        expect(dump).toContain('v1.');
+        expect(dump).toMatch(/v2\.[\w-]{8}\./);
       });
     } finally {
       await dataSource.destroy();

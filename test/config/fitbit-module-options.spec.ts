@@ -44,7 +44,8 @@ describe('FitbitModule configuration', () => {
       errorTemplate: null,
       loginUrl: '/login',
       routePrefix: 'fitbit',
-      tokenEncryptionKey: null,
+      tokenEncryptionKeys: [],
+      trustedOrigins: [],
       provider: 'google-health',
       endpoints: {
         authorizeUrl: 'https://accounts.google.com/o/oauth2/v2/auth',

@@ -7,7 +7,7 @@ import { FITBIT_MIGRATIONS } from '../../lib/data/migrations/index.js';
 import { TIME_SERIES_TYPES, TimeSeriesCategory } from '../../lib/data/time-series-data-types.js';
 import { DATABASE_KINDS, createDataSource, type TestDataSource } from '../support/databases.js';
 
-const FITBIT_TABLES = ['fitbit_user_link', 'fitbit_time_series_data_type', 'fitbit_time_series_data'];
+const FITBIT_TABLES = ['fitbit_user_link', 'fitbit_time_series_data_type', 'fitbit_time_series_data', 'fitbit_pending_revocation'];
 
 const SEEDED_ROWS = TIME_SERIES_TYPES.map(({ category, resource }) => ({
   category: TimeSeriesCategory[category],
@@ -144,6 +144,9 @@ describe.each(DATABASE_KINDS)('fitbit migrations on %s', (kind) => {
     ]);
     expect(described.fitbit_time_series_data?.indices).toEqual([
       { name: 'IDX_fitbit_time_series_data_type', columnNames: ['type_id'], isUnique: false },
+    ]);
+    expect(described.fitbit_pending_revocation?.indices).toEqual([
+      { name: 'IDX_fitbit_pending_revocation_next_attempt', columnNames: ['next_attempt_at'], isUnique: false },
     ]);
     expect(described.fitbit_time_series_data?.foreignKeys).toEqual([
       { name: 'FK_fitbit_time_series_data_type', columnNames: ['type_id'], referencedColumnNames: ['id'], onDelete: 'CASCADE' },
@@ -294,11 +297,14 @@ describe.each(DATABASE_KINDS)('fitbit migrations on %s', (kind) => {
     await db.getRepository(UserFitbit).insert(userLink());
 
     await db.undoLastMigration();
+    expect(await fitbitTablesPresent(db)).toEqual(FITBIT_TABLES.filter((table) => table !== 'fitbit_pending_revocation'));
+
+    await db.undoLastMigration();
     expect(await columnNames(db, 'fitbit_time_series_data')).not.toContain('object_json');
     expect(await dataTypeRows(db)).toEqual(SEEDED_ROWS);
 
     await db.undoLastMigration();
-    expect(await fitbitTablesPresent(db)).toEqual(FITBIT_TABLES);
+    expect(await fitbitTablesPresent(db)).toEqual(FITBIT_TABLES.filter((table) => table !== 'fitbit_pending_revocation'));
     expect(await dataTypeRows(db)).toEqual([]);
 
     await db.undoLastMigration();

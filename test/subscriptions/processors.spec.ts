@@ -1,6 +1,11 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Logger } from '@nestjs/common';
+import { UserLinkStore } from '../../lib/auth/user-link.store.js';
+import { Withdrawals } from '../../lib/auth/withdrawals.service.js';
+import { PendingRevocation } from '../../lib/data/entities/pending-revocation.entity.js';
 import { UserFitbit } from '../../lib/data/entities/user-fitbit.entity.js';
+import { FITBIT_PROVIDER as FITBIT_PROVIDER_TOKEN } from '../../lib/fitbit.constants.js';
+import type { FitbitProvider } from '../../lib/providers/fitbit-provider.interface.js';
 import { ProviderRateLimitError, ProviderServerError } from '../../lib/providers/provider-errors.js';
 import { TIME_SERIES_JOB, type SubscribeJobData, type UnsubscribeJobData } from '../../lib/subscriptions/fitbit-job.types.js';
 import { FitbitJobsProcessor } from '../../lib/subscriptions/fitbit-jobs.processor.js';
@@ -236,25 +241,30 @@ describe('job processors (called directly)', () => {
   });
 
   describe('unsubscribe', () => {
-    const unsubscribeJob = async (): Promise<UnsubscribeJobData> => {
+    /** As logout/ (revoke) or a revoked-access notification (no revoke) does: the pending row first, then the link goes. */
+    const withdraw = async (steps = { unsubscribe: true, revoke: false }): Promise<UnsubscribeJobData> => {
       const link = await dataSource.getRepository(UserFitbit).findOneByOrFail({ userId: String(appUserId) });
-      return { providerUserId: fitbitUser, accessToken: link.accessToken, refreshToken: link.refreshToken, expiresAt: link.expiresAt, revoke: false };
+      const row = await app.app.get(Withdrawals).begin(link, steps);
+      return { revocationId: row.id };
     };
+    const pendingRows = () => dataSource.getRepository(PendingRevocation).countBy({ userId: String(appUserId) });
 
-    it('deletes the Fitbit user’s subscriptions with the tokens in the job (django: unsubscribe success)', async () => {
+    it('deletes the Fitbit user’s subscriptions with the sealed copy of the removed link’s tokens (django: unsubscribe success)', async () => {
       await processor.subscribe(fakeJob<SubscribeJobData>({ providerUserId: fitbitUser, subscriberId: 'sub-1' }));
-      const data = await unsubscribeJob();
-      await dataSource.getRepository(UserFitbit).delete({ userId: String(appUserId) });
-      expect(await processor.unsubscribe(fakeJob(data))).toBe(1);
+      const data = await withdraw();
+      expect(await dataSource.getRepository(UserFitbit).countBy({ userId: String(appUserId) })).toBe(0);
+      expect(data).toEqual({ revocationId: expect.any(Number) });
+      expect(await processor.unsubscribe(fakeJob(data))).toBe('done');
       expect(emulator.subscriptionsOf(fitbitUser)).toEqual([]);
+      expect(await pendingRows()).toBe(0);
     });
 
     it('refreshes an expired token before unsubscribing, without writing to the removed link (django: logout with expired token)', async () => {
       await processor.subscribe(fakeJob<SubscribeJobData>({ providerUserId: fitbitUser, subscriberId: 'sub-1' }));
-      const data = { ...(await unsubscribeJob()), expiresAt: Date.now() - 1000 };
+      await dataSource.getRepository(UserFitbit).update({ userId: String(appUserId) }, { expiresAt: Date.now() - 1000 });
       emulator.expireAccessTokens(fitbitUser);
-      await dataSource.getRepository(UserFitbit).delete({ userId: String(appUserId) });
-      expect(await processor.unsubscribe(fakeJob(data))).toBe(1);
+      const data = await withdraw();
+      expect(await processor.unsubscribe(fakeJob(data))).toBe('done');
       expect(emulator.stats.refreshCalls(fitbitUser)).toBe(1);
       expect(emulator.subscriptionsOf(fitbitUser)).toEqual([]);
       expect(await dataSource.getRepository(UserFitbit).countBy({ userId: String(appUserId) })).toBe(0);
@@ -262,7 +272,7 @@ describe('job processors (called directly)', () => {
 
     it('revokes the grant after unsubscribing when the user disconnected (logout with subscriptions)', async () => {
       await processor.subscribe(fakeJob<SubscribeJobData>({ providerUserId: fitbitUser, subscriberId: 'sub-1' }));
-      const data = { ...(await unsubscribeJob()), revoke: true };
+      const data = await withdraw({ unsubscribe: true, revoke: true });
       await processor.unsubscribe(fakeJob(data));
       const revoke = emulator.requests.findIndex((request) => request.path === '/oauth2/revoke');
       const deletion = emulator.requests.findIndex((request) => request.method === 'DELETE' && /apiSubscriptions/.test(request.path));
@@ -271,11 +281,27 @@ describe('job processors (called directly)', () => {
       expect(emulator.requests[revoke]!.status).toBe(200);
     });
 
-    it('fails when Fitbit fails (django: unsubscribe failure)', async () => {
+    it('keeps the withdrawal and queues its retry within a minute when Fitbit fails (django: unsubscribe failure, which lost it)', async () => {
       await processor.subscribe(fakeJob<SubscribeJobData>({ providerUserId: fitbitUser, subscriberId: 'sub-1' }));
       emulator.faults.inject({ method: 'GET', path: /apiSubscriptions/, status: 500, times: 1 });
-      await expect(processor.unsubscribe(fakeJob(await unsubscribeJob()))).rejects.toMatchObject({ status: 500 });
+      const data = await withdraw();
+      expect(await processor.unsubscribe(fakeJob(data))).toBe('retry');
       expect(emulator.subscriptionsOf(fitbitUser)).toHaveLength(1);
+      expect(await pendingRows()).toBe(1);
+      const [retry] = await pendingJobs(app.queue);
+      expect(retry!.data).toEqual({ revocationId: data.revocationId, queuedAt: expect.any(Number) });
+      expect(retry!.opts.delay).toBeGreaterThan(0);
+      expect(retry!.opts.delay).toBeLessThan(60_000);
+    });
+
+    it('ends the withdrawal when Fitbit says the grant is gone already', async () => {
+      await processor.subscribe(fakeJob<SubscribeJobData>({ providerUserId: fitbitUser, subscriberId: 'sub-1' }));
+      const link = await dataSource.getRepository(UserFitbit).findOneByOrFail({ userId: String(appUserId) });
+      await app.app.get<FitbitProvider>(FITBIT_PROVIDER_TOKEN).revokeToken(app.app.get(UserLinkStore).accessToken(link));
+      const data = await withdraw();
+      expect(await processor.unsubscribe(fakeJob(data))).toBe('done');
+      expect(await pendingRows()).toBe(0);
+      expect(await pendingJobs(app.queue)).toEqual([]);
     });
   });
 });

@@ -6,6 +6,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FitbitConfigurationError } from '../../lib/config/fitbit-configuration.error.js';
 import { TimeSeriesData } from '../../lib/data/entities/time-series-data.entity.js';
+import { PendingRevocation } from '../../lib/data/entities/pending-revocation.entity.js';
 import { UserFitbit } from '../../lib/data/entities/user-fitbit.entity.js';
 import { FitbitModule } from '../../lib/fitbit.module.js';
 import { FitbitJobsProducer, QueueUnavailableError } from '../../lib/subscriptions/fitbit-jobs.producer.js';
@@ -282,10 +283,12 @@ describe('update/: Fitbit’s subscriber endpoint (no worker: jobs stay queued)'
       expect(result.status).toBe(204);
       expect((await dataSource.getRepository(UserFitbit).find()).map((link) => link.providerUserId)).toEqual([kept]);
       const jobs = await pendingJobs(app!.queue);
-      expect(jobs.map((job) => [job.name, job.data.providerUserId, job.data.revoke])).toEqual([
-        [UNSUBSCRIBE_JOB, revoked, false],
-        [UNSUBSCRIBE_JOB, deleted, false],
+      const rows = await dataSource.getRepository(PendingRevocation).find({ order: { id: 'ASC' } });
+      expect(rows.map((row) => [row.providerUserId, row.unsubscribe, row.revoke])).toEqual([
+        [revoked, true, false],
+        [deleted, true, false],
       ]);
+      expect(jobs.map((job) => [job.name, job.data])).toEqual(rows.map((row) => [UNSUBSCRIBE_JOB, { revocationId: row.id, queuedAt: expect.any(Number) }]));
     });
   });
 
