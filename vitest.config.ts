@@ -6,6 +6,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.spec.ts'],
     globalSetup: ['test/support/global-setup.ts'],
+    // The leak watch: fails a file whose run put an emulator-issued secret into a log, output or Redis.
+    setupFiles: ['test/support/leak-watch.setup.ts'],
     reporters: ['default', './test/support/summary-reporter.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,

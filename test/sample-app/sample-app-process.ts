@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CHILD_LEAK_WATCH_IMPORT, watchChild } from '../support/leak-watch.js';
 import { waitUntilReady } from '../support/ready-process.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -23,7 +24,7 @@ export async function startSampleApp(env: Record<string, string>): Promise<Sampl
   const directory = mkdtempSync(join(tmpdir(), 'sample-app-'));
   const databaseFile = join(directory, 'sample.sqlite');
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !SAMPLE_VARIABLES.test(name)));
-  const child: ChildProcess = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'sample-app/main.ts'], {
+  const child: ChildProcess = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', ...CHILD_LEAK_WATCH_IMPORT, 'sample-app/main.ts'], {
     cwd: ROOT,
     env: {
       ...inherited,
@@ -51,12 +52,13 @@ export async function startSampleApp(env: Record<string, string>): Promise<Sampl
 /** Runs `sample-app/main.ts` to its exit, for start-up failures. */
 export function runSampleAppToExit(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !SAMPLE_VARIABLES.test(name)));
-  const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'sample-app/main.ts'], {
+  const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', ...CHILD_LEAK_WATCH_IMPORT, 'sample-app/main.ts'], {
     cwd: ROOT,
     env: { ...inherited, SWC_NODE_PROJECT: 'tsconfig.json', NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  watchChild(child, 'the sample app');
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { DataSourceOptions } from 'typeorm';
 import type { FitbitModuleOptions } from '../../lib/config/fitbit-module-options.interface.js';
+import { CHILD_LEAK_WATCH_IMPORT } from './leak-watch.js';
 import { waitUntilReady, type ReadyProcess } from './ready-process.js';
 
 const ENTRY = fileURLToPath(new URL('./app-process.entry.ts', import.meta.url));
@@ -23,7 +24,7 @@ export async function startAppProcess(setup: {
   worker?: boolean;
   http?: boolean;
 }): Promise<AppProcess> {
-  const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', ENTRY], {
+  const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', ...CHILD_LEAK_WATCH_IMPORT, ENTRY], {
     env: { ...process.env, FITBIT_TEST_PROCESS: JSON.stringify(setup), SWC_NODE_PROJECT: 'tsconfig.json' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { watchChild } from './leak-watch.js';
 
 export interface ReadyProcess {
   /** What the `ready` pattern's first group captured. */
@@ -11,6 +12,7 @@ export interface ReadyProcess {
 /** Collects a child's output and waits for the line that says it is ready; rejects if it exits or times out first. */
 export async function waitUntilReady(child: ChildProcess, ready: RegExp, what: string, timeoutMs = 60_000): Promise<ReadyProcess> {
   let output = '';
+  watchChild(child, what);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const captured = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${what} did not start in time:\n${output}`)), timeoutMs);

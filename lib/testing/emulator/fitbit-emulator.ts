@@ -1,6 +1,7 @@
 import { daysBetween } from './core/calendar.js';
 import { EmulatorClock } from './core/clock.js';
 import { FaultInjector, type FaultSpec } from './core/faults.js';
+import { IssuedSecrets } from './core/issued-secrets.js';
 import { EmulatorHttpServer } from './core/http-server.js';
 import { RequestLog, type LoggedRequest } from './core/request-log.js';
 import { Router } from './core/router.js';
@@ -45,6 +46,7 @@ export class FitbitEmulator {
     private readonly mode: FitbitWebApiMode | GoogleHealthMode,
     private readonly log: RequestLog,
     faults: FaultInjector,
+    private readonly issued: IssuedSecrets,
   ) {
     this.clock = context.clock;
     this.faults = { inject: (spec) => faults.inject(spec), clear: () => faults.clear() };
@@ -62,15 +64,17 @@ export class FitbitEmulator {
     const mode = options.mode === 'google-health' ? new GoogleHealthMode(context) : new FitbitWebApiMode(context);
     const log = new RequestLog();
     const faults = new FaultInjector((status) => mode.faultResponse(status));
+    const issued = new IssuedSecrets();
     const server = new EmulatorHttpServer({
       router: new Router(mode.routes, mode),
       faults,
       log,
       clock,
       internalError: () => mode.internalError(),
+      issued,
     });
     const baseUrl = await server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
-    return new FitbitEmulator(baseUrl, server, context, mode, log, faults);
+    return new FitbitEmulator(baseUrl, server, context, mode, log, faults, issued);
   }
 
   async stop(): Promise<void> {
@@ -101,6 +105,7 @@ export class FitbitEmulator {
    */
   issueTokens(userId: string, grant: { scopes?: string[] } = {}): IssuedTokens & { healthUserId: string } {
     const tokens = this.mode.issueTokens(userId, grant.scopes);
+    this.issued.add(tokens.accessToken, tokens.refreshToken);
     return { ...tokens, healthUserId: this.context.users.get(userId).healthUserId };
   }
 
@@ -117,6 +122,16 @@ export class FitbitEmulator {
     if (daysBetween(user.memberSince, date) < 0 || daysBetween(date, this.context.users.todayOf(user)) < 0) return null;
     if (needsAltimeter(path) && !user.hasAltimeter) return null;
     return generateDailyValue(userId, path, date);
+  }
+
+  /**
+   * Every secret this emulator knows a client holds: the authorization codes and tokens it issued,
+   * the client secret, and the webhook and project credentials. None of them should ever appear in
+   * a log line, a queue or a page of the app under test.
+   */
+  issuedSecrets(): string[] {
+    const { clientSecret, webhookAuthorization, projectAccessToken } = this.context.options;
+    return [...this.issued.list(), clientSecret, ...(webhookAuthorization ? [webhookAuthorization] : []), projectAccessToken];
   }
 
   get requests(): LoggedRequest[] {

@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { transformFileSync } from '@swc/core';
 import { asAppProcess, type AppProcess } from '../../support/app-processes.js';
 import { waitUntilReady } from '../../support/ready-process.js';
@@ -20,7 +20,9 @@ import type { ClusterSetup } from './cluster.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const ENTRY = 'test/support/app-process.entry.ts';
-const HARNESS = [ENTRY, 'test/support/test-sign-in.ts'];
+/** Preloaded into the child: its Redis commands reach the parent's leak watch. */
+const CHILD_LEAK_WATCH = 'test/support/leak-watch.child.ts';
+const HARNESS = [ENTRY, 'test/support/test-sign-in.ts', 'test/support/leak-watch.ts', CHILD_LEAK_WATCH];
 
 function typescriptFiles(dir: string): string[] {
   return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
@@ -60,7 +62,7 @@ export function compileProcessBuild(): CompiledBuild {
 
 /** An app process (or a worker with `http: false`) from the compiled build; resolves once it is ready. */
 export async function startCompiledProcess(build: CompiledBuild, setup: ClusterSetup & { http?: boolean }): Promise<AppProcess> {
-  const child = spawn(process.execPath, [join(build.dir, ENTRY.replace(/\.ts$/, '.js'))], {
+  const child = spawn(process.execPath, ['--import', pathToFileURL(join(build.dir, CHILD_LEAK_WATCH.replace(/\.ts$/, '.js'))).href, join(build.dir, ENTRY.replace(/\.ts$/, '.js'))], {
     env: { ...process.env, FITBIT_TEST_PROCESS: JSON.stringify(setup) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

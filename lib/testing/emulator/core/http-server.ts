@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EmulatorClock } from './clock.js';
 import type { FaultInjector } from './faults.js';
+import type { IssuedSecrets } from './issued-secrets.js';
 import type { EmulatorRequest, EmulatorResponse } from './http-types.js';
 import type { RequestLog } from './request-log.js';
 import type { Router } from './router.js';
@@ -13,6 +14,7 @@ export interface EmulatorServerParts {
   log: RequestLog;
   clock: EmulatorClock;
   internalError: () => EmulatorResponse;
+  issued: IssuedSecrets;
 }
 
 /** The node:http server: reads each request, applies faults, routes it, logs it. */
@@ -56,6 +58,7 @@ export class EmulatorHttpServer {
       response = this.parts.internalError();
     }
     this.parts.log.record(request, response.status, at);
+    this.parts.issued.recordFrom(response);
     outgoing.writeHead(response.status, response.headers ?? {});
     outgoing.end(response.body ?? '');
   }
