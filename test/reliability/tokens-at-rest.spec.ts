@@ -9,7 +9,8 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SealedBox } from '../../lib/auth/sealed-box.js';
+import { TokenCipher } from '../../lib/auth/token-cipher.js';
+import type { FitbitConfig } from '../../lib/config/fitbit-config.js';
 import { UserFitbit } from '../../lib/data/entities/user-fitbit.entity.js';
 import type { FitbitEmulator } from '../../lib/testing/index.js';
 import type { AppProcess } from '../support/app-processes.js';
@@ -18,7 +19,7 @@ import { browserFor, emulatorOptions, PROVIDERS, providerFacts, startEmulator } 
 import { assertAlive, connectionOf, dataStatus, startApps, stopAll, summary } from './support/cluster.js';
 
 const KEY = randomBytes(32);
-const box = SealedBox.withKey(KEY);
+const cipher = new TokenCipher({ tokenEncryptionKeys: [KEY] } as unknown as FitbitConfig);
 const CASES = PROVIDERS.flatMap((provider) => DATABASE_KINDS.map((kind) => [provider, kind] as const));
 
 describe.each(CASES)('tokens at rest over two app processes (%s, %s)', (provider, kind: DatabaseKind) => {
@@ -48,11 +49,11 @@ describe.each(CASES)('tokens at rest over two app processes (%s, %s)', (provider
   async function storedTokens(appUserId: string): Promise<{ sealed: string[]; plain: string[] }> {
     const link = await dataSource.getRepository(UserFitbit).findOneByOrFail({ userId: appUserId });
     const sealed = [link.accessToken, link.refreshToken];
-    const plain = sealed.map((value) => {
-      expect(SealedBox.isSealed(value)).toBe(true);
-      const opened = box.open(value);
-      expect(opened).not.toBeNull();
-      return opened!;
+    const plain = (['access_token', 'refresh_token'] as const).map((column, index) => {
+      const value = sealed[index]!;
+      // Sealed with the current key and bound to this row and column.
+      expect(cipher.needsReseal(value)).toBe(false);
+      return cipher.openToken('fitbit_user_link', link, column, value);
     });
     return { sealed, plain };
   }
