@@ -86,7 +86,7 @@ describe('a failed job is logged without the credentials its data or error carri
     vi.spyOn(Logger.prototype, 'warn').mockImplementation((...args: unknown[]) => void written.push(args.map(String).join(' ')));
     const legacyJob = fakeJob({ providerUserId: 'ABC', accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, revoke: true }, { name: 'unsubscribe' });
     // The failure hook alone: it needs nothing but its logger.
-    const processor = Object.assign(Object.create(FitbitJobsProcessor.prototype) as object, { logger: new RedactingLogger('FitbitJobs') }) as FitbitJobsProcessor;
+    const processor = Object.assign(Object.create(FitbitJobsProcessor.prototype) as object, { logger: new RedactingLogger('FitbitJobs') }) as unknown as FitbitJobsProcessor;
     processor.logFailure(legacyJob, new Error(`upstream said Bearer ${tokens.accessToken}`));
     expect(written.join('\n')).toContain('Job unsubscribe');
     for (const token of [tokens.accessToken, tokens.refreshToken]) expect(written.join('\n')).not.toContain(token);
