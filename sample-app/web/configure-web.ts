@@ -10,6 +10,7 @@ import hbs from 'hbs';
 import passport from 'passport';
 import { isIntegratedWithFitbit } from '../../lib/index.js';
 import type { SampleSettings } from '../config/environment.js';
+import { csrfProtection } from './csrf.js';
 import { flashMiddleware } from './flash.js';
 import { pageMessages } from './page-messages.js';
 import { sessionShims } from './session-shims.js';
@@ -47,12 +48,14 @@ export function configureWebApp(app: NestExpressApplication, settings: SampleSet
   app.use(passport.initialize());
   app.use(passport.session());
   app.use(flashMiddleware());
+  app.use(csrfProtection(settings));
   app.use((req: Request, res: Response, next: NextFunction) => {
     res.locals.currentUser = req.user ?? null;
     res.locals.fitbitPrefix = `/${settings.routePrefix}`;
     res.locals.demoMode = settings.demo !== null;
     res.locals.providerName = settings.fitbit.provider === 'fitbit' ? 'Fitbit' : 'Google Health';
     res.locals.subscribe = settings.subscribe;
+    res.locals.csrfToken = (req as Request & { csrfToken?: () => string }).csrfToken?.() ?? '';
     pageMessages(req, res);
     next();
   });
