@@ -9,7 +9,7 @@ import type { ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 
 /** Only text that could hold a credential is kept: the check runs at the end, when every secret is known. */
-const MAY_HOLD_A_SECRET = /ya29\.|1\/\/|1%2F%2F|eyJ|[0-9a-fA-F]{32}|4\/0|4%2F0|Bearer|Basic|secret|token/i;
+export const MAY_HOLD_A_SECRET = /ya29\.|1\/\/|1%2F%2F|eyJ|[0-9a-fA-F]{32}|4\/0|4%2F0|Bearer|Basic|secret|token/i;
 /** Shorter secrets (test values such as 'secret') are words any log line may contain. */
 const MIN_SECRET_LENGTH = 10;
 /** `node --import` arguments that load the child side of the watch (after the TypeScript loader). */
