@@ -6,8 +6,8 @@ describe('the package surface', () => {
   it('exports the module, its options token, entities, migrations, helpers and the command', () => {
     expect(typeof api.FitbitModule.forRoot).toBe('function');
     expect(typeof api.FitbitModule.forRootAsync).toBe('function');
-    expect(api.FITBIT_ENTITIES).toEqual([api.UserFitbit, api.TimeSeriesDataType, api.TimeSeriesData]);
-    expect(api.FITBIT_MIGRATIONS).toHaveLength(3);
+    expect(api.FITBIT_ENTITIES).toEqual([api.UserFitbit, api.TimeSeriesDataType, api.TimeSeriesData, api.PendingRevocation]);
+    expect(api.FITBIT_MIGRATIONS).toHaveLength(4);
     expect(api.TIME_SERIES_TYPES).toHaveLength(36);
     for (const name of ['FitbitService', 'FitbitIntegrationWarning', 'FitbitIntegrationGuard', 'RefreshTokensCommand', 'UserLinkStore', 'TokenRefresher'] as const) {
       expect(typeof api[name]).toBe('function');

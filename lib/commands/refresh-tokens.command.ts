@@ -95,9 +95,10 @@ export class RefreshTokensCommand extends CommandRunner {
 
   /** Does the work of `run` without printing, for callers that want the counts. */
   async refreshTokens(options: RefreshTokensOptions = {}): Promise<RefreshTokensSummary> {
-    const { done, failed, pending } = await this.withdrawals.drain();
+    // Re-sealing rewrites the token columns, so the links to refresh are read after it.
     const resealed = options.reseal ? await this.reseal() : 0;
     const links = await this.links.findAll(options.all ? {} : { expiredBefore: Date.now() });
+    const { done, failed, pending } = await this.withdrawals.drain();
     const summary: RefreshTokensSummary = { refreshed: 0, failed: 0, deauthenticated: 0, revoked: done, revocationsFailed: failed, pendingRevocations: pending, resealed };
     const bar = this.startProgressBar(links.length);
     // A warning written while the bar is drawn would land inside its line, so they wait for the bar to go.
