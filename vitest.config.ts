@@ -6,8 +6,9 @@ export default defineConfig({
   test: {
     include: ['test/**/*.spec.ts'],
     globalSetup: ['test/support/global-setup.ts'],
-    // The leak watch: fails a file whose run put an emulator-issued secret into a log, output or Redis.
-    setupFiles: ['test/support/leak-watch.setup.ts'],
+    // The leak watch: fails a file whose run put an emulator-issued secret into a log, output or Redis;
+    // the contract check fails a test whose requests or emulator answers broke Google's contract.
+    setupFiles: ['test/support/leak-watch.setup.ts', 'test/support/contract.setup.ts'],
     reporters: ['default', './test/support/summary-reporter.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,

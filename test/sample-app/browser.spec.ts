@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../lib/data/calendar.js';
 import { RECONNECT_MESSAGE } from '../../lib/integration/fitbit.service.js';
 import { FITBIT_QUEUE } from '../../lib/index.js';
-import { FitbitEmulator, type EmulatorUser } from '../../lib/testing/index.js';
+import type { EmulatorUser, FitbitEmulator } from '../../lib/testing/index.js';
+import { startStrictEmulator } from '../support/strict-emulators.js';
 import { TEST_REDIS_URL } from '../support/service-urls.js';
 import { startSampleApp, type SampleAppProcess } from './sample-app-process.js';
 
@@ -165,8 +166,8 @@ describe('the sample app in a browser', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     for (const file of readdirSync(ARTIFACTS).filter((name) => name.endsWith('.png'))) rmSync(`${ARTIFACTS}${file}`);
     [emulators.fitbit, emulators['google-health']] = await Promise.all([
-      FitbitEmulator.start({ mode: 'fitbit', clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, autoApprove: false, realTime: true }),
-      FitbitEmulator.start({
+      startStrictEmulator({ mode: 'fitbit', clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, autoApprove: false, realTime: true }),
+      startStrictEmulator({
         mode: 'google-health',
         clientId: CLIENT_ID,
         clientSecret: CLIENT_SECRET,

@@ -1,7 +1,8 @@
-import { FitbitEmulator } from '../../lib/testing/index.js';
+import type { FitbitEmulator } from '../../lib/testing/index.js';
 import type { FitbitModuleOptions } from '../../lib/config/fitbit-module-options.interface.js';
 import { BrowserSession } from './browser-session.js';
 import { TEST_USER_HEADER, type FitbitTestApp } from './fitbit-test-app.js';
+import { startStrictEmulator } from './strict-emulators.js';
 
 export const CLIENT_ID = 'test-client';
 export const CLIENT_SECRET = 'test-secret';
@@ -17,7 +18,7 @@ export function startEmulator(
   options: { provider?: ProviderName; autoApprove?: boolean; rateLimitPerHour?: number; rateLimitPerMinute?: number } = {},
 ): Promise<FitbitEmulator> {
   const { provider = 'fitbit', ...rest } = options;
-  return FitbitEmulator.start({
+  return startStrictEmulator({
     mode: provider,
     clientId: CLIENT_ID,
     clientSecret: CLIENT_SECRET,

@@ -12,8 +12,21 @@ export interface FitbitEmulatorOptions {
   redirectUris?: string[];
   /** Default true: authorize redirects straight back with a code for the consent user. */
   autoApprove?: boolean;
-  /** Default true: authorize requires a PKCE S256 challenge. */
+  /**
+   * Authorize requires a PKCE challenge with method S256: for tests of a client that must use PKCE.
+   * Default: fitbit false (Fitbit accepted the plain authorization-code flow of server apps, and the
+   * `plain` method), google-health true.
+   */
   requirePkce?: boolean;
+  /**
+   * google-health mode: hold the emulator to Google's discovery document both ways. Every answer is
+   * checked against the method's response schema (one that breaks it becomes a 500 naming the
+   * problem), and every violation — an answer of the emulator's that breaks the schema, or a request
+   * the real API would refuse as malformed (undeclared parameters, bad filters, wrong types…) — is
+   * recorded until `assertContractKept()` or `takeContractViolations()`. Malformed requests are
+   * refused (400, Google's error shape) in either mode. Default false.
+   */
+  strict?: boolean;
   /** Default 0: a free port. */
   port?: number;
   /** Default 127.0.0.1. */
@@ -42,6 +55,7 @@ export interface ResolvedEmulatorOptions {
   redirectUris: readonly string[] | null;
   autoApprove: boolean;
   requirePkce: boolean;
+  strict: boolean;
   rateLimitPerHour: number;
   rateLimitPerMinute: number;
   defaultSubscriberId: string;
@@ -57,7 +71,8 @@ export function resolveEmulatorOptions(options: FitbitEmulatorOptions): Resolved
     clientSecret: options.clientSecret,
     redirectUris: options.redirectUris ? [...options.redirectUris] : null,
     autoApprove: options.autoApprove ?? true,
-    requirePkce: options.requirePkce ?? true,
+    requirePkce: options.requirePkce ?? options.mode === 'google-health',
+    strict: options.strict ?? false,
     rateLimitPerHour: options.rateLimitPerHour ?? 150,
     rateLimitPerMinute: options.rateLimitPerMinute ?? 300,
     defaultSubscriberId: options.defaultSubscriberId ?? '1',

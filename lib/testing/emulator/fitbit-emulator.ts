@@ -1,4 +1,5 @@
 import { daysBetween } from './core/calendar.js';
+import { describeViolations, type ContractViolation } from './core/contract-violations.js';
 import { EmulatorClock } from './core/clock.js';
 import { FaultInjector, type FaultSpec } from './core/faults.js';
 import { IssuedSecrets } from './core/issued-secrets.js';
@@ -72,6 +73,7 @@ export class FitbitEmulator {
       clock,
       internalError: () => mode.internalError(),
       issued,
+      around: mode instanceof GoogleHealthMode ? (request, route) => mode.around(request, route) : undefined,
     });
     const baseUrl = await server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
     return new FitbitEmulator(baseUrl, server, context, mode, log, faults, issued);
@@ -134,6 +136,31 @@ export class FitbitEmulator {
     return [...this.issued.list(), clientSecret, ...(webhookAuthorization ? [webhookAuthorization] : []), projectAccessToken];
   }
 
+  /**
+   * google-health mode with `strict`: the contract violations seen so far (requests the real API would
+   * refuse as malformed, answers of the emulator's that break the discovery schema), oldest first.
+   */
+  contractViolations(): ContractViolation[] {
+    return this.mode instanceof GoogleHealthMode ? this.mode.violations.list() : [];
+  }
+
+  /** Like `contractViolations()`, and forgets them: for a test that provokes violations on purpose. */
+  takeContractViolations(): ContractViolation[] {
+    return this.mode instanceof GoogleHealthMode ? this.mode.violations.take() : [];
+  }
+
+  /**
+   * Throws one error listing every contract violation seen since the last call (and forgets them).
+   * Call it in an `afterEach` hook of a suite that starts the emulator with `strict: true`, so that the
+   * test that caused a violation fails.
+   */
+  assertContractKept(): void {
+    const violations = this.takeContractViolations();
+    if (violations.length > 0) {
+      throw new Error(`The Google Health contract was broken ${violations.length} time(s):\n${describeViolations(violations)}`);
+    }
+  }
+
   get requests(): LoggedRequest[] {
     return this.log.list();
   }
@@ -169,6 +196,11 @@ export class FitbitEmulator {
    */
   googleValue(userId: string, dataType: string, date: string, options: { dataSourceFamily?: string } = {}): Record<string, unknown> | null {
     return this.google('googleValue').googleValue(userId, dataType, date, options);
+  }
+
+  /** google-health mode: the data points `list` serves for the type on the user's local date (sleep: the nap and the main sleep ending then), newest first. */
+  googlePoints(userId: string, dataType: string, date: string): Record<string, unknown>[] {
+    return this.google('googlePoints').googlePoints(userId, dataType, date);
   }
 
   /** google-health mode: a notification body for the user's type over local days [startDate, endDate), ready for `sendGoogleNotification`. */

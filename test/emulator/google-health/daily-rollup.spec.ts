@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmulatorUser, FitbitEmulator } from '../../../lib/testing/index.js';
 import { civil, dateOfCivil, errorOf, range, rollUp, startGoogleEmulator } from './helpers/google-client.js';
 
+const WEARABLES = 'users/me/dataSourceFamilies/google-wearables';
 const WEEK = ['2026-03-01', '2026-03-02', '2026-03-03', '2026-03-04', '2026-03-05', '2026-03-06', '2026-03-07'];
 
 describe('google-health dataPoints:dailyRollUp', () => {
@@ -69,23 +70,41 @@ describe('google-health dataPoints:dailyRollUp', () => {
     }
   });
 
-  it('serves the tracker-only values for dataSourceFamily google-wearables', async () => {
+  it('serves the tracker-only values for dataSourceFamily users/me/dataSourceFamilies/google-wearables', async () => {
     const all = await buckets('steps');
-    const wearables = await buckets('steps', '2026-03-01', '2026-03-08', { dataSourceFamily: 'google-wearables' });
+    const wearables = await buckets('steps', '2026-03-01', '2026-03-08', { dataSourceFamily: WEARABLES });
     for (const [index, date] of WEEK.entries()) {
       expect(wearables[index]!.steps.countSum).toBe(emulator.dailyValue(user.id, 'activities/tracker/steps', date));
       expect(Number(wearables[index]!.steps.countSum)).toBeLessThanOrEqual(Number(all[index]!.steps.countSum));
     }
-    const calories = await buckets('total-calories', '2026-03-01', '2026-03-08', { dataSourceFamily: 'google-wearables' });
+    const calories = await buckets('total-calories', '2026-03-01', '2026-03-08', { dataSourceFamily: WEARABLES });
     expect(calories[2]!.totalCalories.kcalSum).toBe(legacy('activities/tracker/calories', '2026-03-03'));
-    const minutes = await buckets('active-minutes', '2026-03-01', '2026-03-02', { dataSourceFamily: 'google-wearables' });
+    const minutes = await buckets('active-minutes', '2026-03-01', '2026-03-02', { dataSourceFamily: `users/${user.healthUserId}/dataSourceFamilies/google-wearables` });
     expect(minutes[0]!.activeMinutes.activeMinutesRollupByActivityLevel[2].activeMinutesSum).toBe(
       emulator.dailyValue(user.id, 'activities/tracker/minutesVeryActive', '2026-03-01'),
     );
     expect(emulator.googleValue(user.id, 'distance', '2026-03-02', { dataSourceFamily: 'google-wearables' })).toEqual({
       millimetersSum: String(Math.round(legacy('activities/tracker/distance', '2026-03-02') * 1e6)),
     });
-    expect(await buckets('weight', '2026-03-01', '2026-03-08', { dataSourceFamily: 'google-wearables' })).toEqual([]);
+    expect(await buckets('weight', '2026-03-01', '2026-03-08', { dataSourceFamily: WEARABLES })).toEqual([]);
+  });
+
+  it('reads all sources by default and for all-sources or google-sources, and only logged data for self-sources', async () => {
+    const all = await buckets('steps');
+    for (const family of ['all-sources', 'google-sources']) {
+      expect(await buckets('steps', '2026-03-01', '2026-03-08', { dataSourceFamily: `users/me/dataSourceFamilies/${family}` })).toEqual(all);
+    }
+    expect(await buckets('steps', '2026-03-01', '2026-03-08', { dataSourceFamily: 'users/me/dataSourceFamilies/self-sources' })).toEqual([]);
+    expect(await buckets('weight', '2026-03-01', '2026-03-08', { dataSourceFamily: 'users/me/dataSourceFamilies/self-sources' })).toEqual(await buckets('weight'));
+  });
+
+  it('refuses a family that is not a resource name (the bare word, another user, an unknown family), and records it', async () => {
+    for (const family of ['google-wearables', 'users/12345678901234567890/dataSourceFamilies/google-wearables', 'users/me/dataSourceFamilies/phones']) {
+      const answer = await rollUp(emulator, token, 'steps', range('2026-03-01', '2026-03-08', { dataSourceFamily: family }));
+      expect(answer.status, family).toBe(400);
+      expect(errorOf(answer.body).message).toContain('users/me/dataSourceFamilies/');
+    }
+    expect(emulator.takeContractViolations().map((violation) => violation.side)).toEqual(['request', 'request', 'request']);
   });
 
   it('googleValue gives exactly the bucket\'s field', async () => {
@@ -122,6 +141,7 @@ describe('google-health dataPoints:dailyRollUp', () => {
     expect(await status('weight', '2025-12-14', '2026-03-15')).toBe(400);
     const over = await rollUp(emulator, token, 'active-minutes', range('2026-03-01', '2026-03-16'));
     expect(errorOf(over.body)).toMatchObject({ code: 400, status: 'INVALID_ARGUMENT' });
+    expect(emulator.takeContractViolations()).toHaveLength(5);
   });
 
   it('insists on JSON integers for year, month and day, and on a well-formed body', async () => {
@@ -135,7 +155,9 @@ describe('google-health dataPoints:dailyRollUp', () => {
       range('2026-03-01', '2026-03-01'),
       range('2026-03-01', '2026-03-08', { windowSizeDays: 7 }),
       range('2026-03-01', '2026-03-08', { dataSourceFamily: 'phones' }),
-      range('2026-03-01', '2026-03-08', { pageSize: 10 }),
+      range('2026-03-01', '2026-03-08', { pageSize: -1 }),
+      range('2026-03-01', '2026-03-08', { pageSize: '10' }),
+      range('2026-03-01', '2026-03-08', { bucketSize: 1 }),
     ];
     for (const body of bad) {
       const answer = await rollUp(emulator, token, 'steps', body);
@@ -145,6 +167,11 @@ describe('google-health dataPoints:dailyRollUp', () => {
     expect((await rollUp(emulator, token, 'steps', '{"range": ')).status).toBe(400);
     const text = '{"range":{"start":{"date":{"year":2026,"month":03,"day":1}},"end":{"date":{"year":2026,"month":3,"day":8}}},"windowSizeDays":1}';
     expect((await rollUp(emulator, token, 'steps', text)).status).toBe(400);
+    expect(emulator.takeContractViolations()).toHaveLength(bad.length + 2);
+  });
+
+  it('accepts pageSize and pageToken, which the method declares', async () => {
+    expect(await buckets('steps', '2026-03-01', '2026-03-08', { pageSize: 10, pageToken: '' })).toEqual(await buckets('steps'));
   });
 
   it('refuses types without a daily roll-up (sleep, basal-energy-burned, height) and unknown types with 400 INVALID_ARGUMENT', async () => {
@@ -153,5 +180,6 @@ describe('google-health dataPoints:dailyRollUp', () => {
       expect(answer.status, dataType).toBe(400);
       expect(errorOf(answer.body).status).toBe('INVALID_ARGUMENT');
     }
+    expect(emulator.takeContractViolations()).toHaveLength(5);
   });
 });

@@ -32,7 +32,7 @@ describe('google-health users, identity and settings', () => {
     const { accessToken } = emulator.issueTokens(berlin.id, { scopes: [] });
     const answer = await callApi(emulator, accessToken, '/users/me/identity');
     expect(answer.status).toBe(200);
-    expect(answer.body).toEqual({ name: 'users/me/identity', healthUserId: berlin.healthUserId, legacyUserId: 'BERLN1' });
+    expect(answer.body).toEqual({ name: `users/${berlin.healthUserId}/identity`, healthUserId: berlin.healthUserId, legacyUserId: 'BERLN1' });
   });
 
   it('accepts the caller\'s own healthUserId in place of "me" and refuses another user\'s', async () => {
@@ -43,16 +43,25 @@ describe('google-health users, identity and settings', () => {
     expect(errorOf(other.body).status).toBe('PERMISSION_DENIED');
   });
 
-  it('answers settings with the time zone and its current UTC offset in seconds (needs settings.readonly)', async () => {
+  it('answers settings with the time zone, its current UTC offset in seconds and the units as the schema\'s enums (needs settings.readonly)', async () => {
     const berlinSettings = await callApi(emulator, emulator.issueTokens(berlin.id, { scopes: [SETTINGS] }).accessToken, '/users/me/settings');
-    expect(berlinSettings.body).toMatchObject({ name: 'users/me/settings', timeZone: 'Europe/Berlin', utcOffset: '3600s', distanceUnit: 'KILOMETERS' });
+    expect(berlinSettings.body).toMatchObject({
+      name: `users/${berlin.healthUserId}/settings`,
+      timeZone: 'Europe/Berlin',
+      utcOffset: '3600s',
+      distanceUnit: 'DISTANCE_UNIT_KILOMETERS',
+      waterUnit: 'WATER_UNIT_ML',
+      weightUnit: 'WEIGHT_UNIT_KILOGRAMS',
+    });
+    expect(berlinSettings.body).not.toHaveProperty('energyUnit');
     const angelesSettings = await callApi(emulator, emulator.issueTokens(angeles.id).accessToken, '/users/me/settings');
     expect(angelesSettings.body).toMatchObject({ timeZone: 'America/Los_Angeles', utcOffset: '-25200s' });
   });
 
-  it('answers the profile with memberSince (needs profile.readonly)', async () => {
+  it('answers the profile with membershipStartDate as a Date object (needs profile.readonly)', async () => {
     const profile = await callApi(emulator, emulator.issueTokens(berlin.id, { scopes: [PROFILE] }).accessToken, '/users/me/profile');
-    expect(profile.body).toMatchObject({ name: 'users/me/profile', memberSince: '2025-06-01' });
+    expect(profile.body).toMatchObject({ name: `users/${berlin.healthUserId}/profile`, membershipStartDate: { year: 2025, month: 6, day: 1 } });
+    expect(profile.body).not.toHaveProperty('memberSince');
   });
 
   it('answers 401 CREDENTIALS_MISSING without a token and 404 NOT_FOUND for unknown paths, in Google\'s error body', async () => {
@@ -63,6 +72,20 @@ describe('google-health users, identity and settings', () => {
     const unknown = await callApi(emulator, emulator.issueTokens(berlin.id).accessToken, '/users/me/nothing');
     expect(unknown.status).toBe(404);
     expect(errorOf(unknown.body)).toMatchObject({ code: 404, status: 'NOT_FOUND' });
+    expect(emulator.takeContractViolations()).toEqual([expect.objectContaining({ side: 'request', request: 'GET /v4/users/me/nothing', methodId: null, status: 404 })]);
+  });
+
+  it('refuses query parameters the method does not declare, and takes the ones every method does', async () => {
+    const { accessToken } = emulator.issueTokens(berlin.id);
+    const undeclared = await callApi(emulator, accessToken, '/users/me/identity?pageSize=10');
+    expect(undeclared.status).toBe(400);
+    expect(errorOf(undeclared.body)).toMatchObject({ status: 'INVALID_ARGUMENT', message: expect.stringContaining('Unknown name "pageSize"') });
+    expect((await callApi(emulator, accessToken, '/users/me/identity?prettyPrint=false&fields=healthUserId')).status).toBe(200);
+    expect((await callApi(emulator, accessToken, '/users/me/identity?prettyPrint=maybe')).status).toBe(400);
+    expect(emulator.takeContractViolations().map((violation) => violation.request)).toEqual([
+      'GET /v4/users/me/identity?pageSize=10',
+      'GET /v4/users/me/identity?prettyPrint=maybe',
+    ]);
   });
 
   it('keeps the helpers of the other mode out of reach', async () => {

@@ -26,7 +26,8 @@ describe('google-health MANUAL subscriptions (project credentials)', () => {
     const created = await call('POST', base, PROJECT_TOKEN, { user: `users/${user.healthUserId}`, dataTypes: ['steps', 'sleep'] });
     expect(created.status).toBe(200);
     expect(created.body).toMatchObject({ user: `users/${user.healthUserId}`, dataTypes: ['steps', 'sleep'] });
-    expect(created.body.name).toMatch(new RegExp(`^projects/${PROJECT}/subscribers/sub-1/subscriptions/[0-9a-f]+$`));
+    expect(created.body.name).toMatch(new RegExp(`^projects/${PROJECT}/subscribers/sub-1/subscriptions/[a-z][a-z0-9-]*$`));
+    expect(Object.keys(created.body).sort()).toEqual(['dataTypes', 'name', 'user']);
     expect(emulator.manualSubscriptions()).toEqual([
       expect.objectContaining({ name: created.body.name, subscriberId: 'sub-1', user: `users/${user.healthUserId}`, dataTypes: ['steps', 'sleep'] }),
     ]);
@@ -61,9 +62,49 @@ describe('google-health MANUAL subscriptions (project credentials)', () => {
     expect((await call('POST', base, PROJECT_TOKEN, { user: user.healthUserId, dataTypes: ['steps'] })).status).toBe(400);
     expect((await call('POST', base, PROJECT_TOKEN, { user: 'users/12345678901234567890', dataTypes: ['steps'] })).status).toBe(404);
     expect((await call('POST', base, PROJECT_TOKEN, { user: `users/${user.healthUserId}`, dataTypes: [] })).status).toBe(400);
-    const noWebhooks = await call('POST', base, PROJECT_TOKEN, { user: `users/${user.healthUserId}`, dataTypes: ['active-minutes'] });
+    const noWebhooks = await call('POST', base, PROJECT_TOKEN, { user: `users/${user.healthUserId}`, dataTypes: ['basal-energy-burned'] });
     expect(noWebhooks.status).toBe(400);
     expect(errorOf(noWebhooks.body).status).toBe('INVALID_ARGUMENT');
+    expect((await call('POST', base, PROJECT_TOKEN, { user: `users/${user.healthUserId}`, dataTypes: ['steps'], createTime: '2026-03-01T00:00:00Z' })).status).toBe(400);
+    expect(emulator.takeContractViolations()).toHaveLength(4);
+    expect(emulator.manualSubscriptions()).toEqual([]);
+  });
+
+  it('lists in pages (50 unless asked) and filters on user = "users/{healthUserId}"', async () => {
+    const others = [emulator.addUser(), emulator.addUser()];
+    const created: string[] = [];
+    for (let index = 0; index < 60; index++) {
+      const owner = index % 3 === 0 ? user : others[index % 2]!;
+      created.push((await call('POST', base, PROJECT_TOKEN, { user: `users/${owner.healthUserId}`, dataTypes: ['steps'] })).body.name);
+    }
+    const first = await call('GET', base);
+    expect(first.body.subscriptions).toHaveLength(50);
+    const rest = await call('GET', `${base}?pageToken=${encodeURIComponent(first.body.nextPageToken)}`);
+    expect(rest.body.nextPageToken).toBeUndefined();
+    expect([...first.body.subscriptions, ...rest.body.subscriptions].map((s: { name: string }) => s.name)).toEqual(created);
+
+    const filter = encodeURIComponent(`user = "users/${user.healthUserId}"`);
+    const mine: string[] = [];
+    let pageToken = '';
+    do {
+      const page = await call('GET', `${base}?filter=${filter}&pageSize=7${pageToken ? `&pageToken=${encodeURIComponent(pageToken)}` : ''}`);
+      expect(page.body.subscriptions.length).toBeLessThanOrEqual(7);
+      mine.push(...page.body.subscriptions.map((s: { user: string; name: string }) => `${s.user} ${s.name}`));
+      pageToken = page.body.nextPageToken ?? '';
+    } while (pageToken);
+    expect(mine).toEqual(created.filter((_name, index) => index % 3 === 0).map((name) => `users/${user.healthUserId} ${name}`));
+    expect((await call('GET', `${base}?filter=${encodeURIComponent('user:users/1')}`)).status).toBe(400);
+    expect((await call('GET', `${base}?orderBy=name`)).status).toBe(400);
+    expect(emulator.takeContractViolations()).toHaveLength(2);
+    for (const name of created) await call('DELETE', `/${name}`);
+    expect(emulator.manualSubscriptions()).toEqual([]);
+  });
+
+  it('takes the caller\'s subscriptionId', async () => {
+    const created = await call('POST', `${base}?subscriptionId=user-42`, PROJECT_TOKEN, { user: `users/${user.healthUserId}`, dataTypes: ['sleep'] });
+    expect(created.body.name).toBe(`${base.slice(1)}/user-42`);
+    expect((await call('POST', `${base}?subscriptionId=user-42`, PROJECT_TOKEN, { user: `users/${user.healthUserId}`, dataTypes: ['sleep'] })).status).toBe(409);
+    expect(await call('DELETE', `${base}/user-42`)).toMatchObject({ status: 200, body: {} });
   });
 
   it('uses the defaults: project 123456789012 and token "project-token"', async () => {

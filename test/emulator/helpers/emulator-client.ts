@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { FitbitEmulator, type FitbitEmulatorOptions } from '../../../lib/testing/index.js';
+import type { FitbitEmulator, FitbitEmulatorOptions } from '../../../lib/testing/index.js';
+import { startStrictEmulator } from '../../support/strict-emulators.js';
 
 export const CLIENT_ID = 'client-id';
 export const CLIENT_SECRET = 'client-secret';
@@ -8,7 +9,7 @@ export const REDIRECT_URI = 'http://app.test/fitbit/complete/';
 export const FIXED_NOW = Date.parse('2024-03-31T12:00:00Z');
 
 export function startEmulator(options: Partial<FitbitEmulatorOptions> = {}): Promise<FitbitEmulator> {
-  return FitbitEmulator.start({ mode: 'fitbit', clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, now: FIXED_NOW, ...options });
+  return startStrictEmulator({ mode: 'fitbit', clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, now: FIXED_NOW, ...options });
 }
 
 export function pkcePair(): { verifier: string; challenge: string } {

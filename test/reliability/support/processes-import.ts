@@ -15,7 +15,8 @@ import { addDays } from '../../../lib/data/calendar.js';
 import { UserFitbit } from '../../../lib/data/entities/user-fitbit.entity.js';
 import { FITBIT_QUEUE } from '../../../lib/fitbit.constants.js';
 import { POLL_JOB } from '../../../lib/subscriptions/fitbit-job.types.js';
-import { FitbitEmulator, type EmulatorUser, type LoggedRequest } from '../../../lib/testing/index.js';
+import type { EmulatorUser, FitbitEmulator, LoggedRequest } from '../../../lib/testing/index.js';
+import { startStrictEmulator } from '../../support/strict-emulators.js';
 import type { AppProcess } from '../../support/app-processes.js';
 import { createPostgresDataSource, type TestDataSource } from '../../support/databases.js';
 import {
@@ -74,7 +75,7 @@ export interface ImportClusterSetup {
 
 /** Starts the emulator, the schema, `apps` app processes (subscribe on, worker off) and `workers` worker processes. */
 export async function startImportCluster(setup: ImportClusterSetup): Promise<ImportCluster> {
-  const emulator = await FitbitEmulator.start({
+  const emulator = await startStrictEmulator({
     mode: setup.provider,
     clientId: CLIENT_ID,
     clientSecret: CLIENT_SECRET,

@@ -15,6 +15,8 @@ export interface EmulatorServerParts {
   clock: EmulatorClock;
   internalError: () => EmulatorResponse;
   issued: IssuedSecrets;
+  /** Wraps routing (after faults), e.g. to check requests and answers against a contract. */
+  around?: (request: EmulatorRequest, route: () => Promise<EmulatorResponse>) => Promise<EmulatorResponse>;
 }
 
 /** The node:http server: reads each request, applies faults, routes it, logs it. */
@@ -67,7 +69,8 @@ export class EmulatorHttpServer {
     const fault = this.parts.faults.actionFor(request);
     if (fault && fault.delayMs > 0) await sleep(fault.delayMs);
     if (fault?.response) return fault.response;
-    return this.parts.router.dispatch(request);
+    const route = () => this.parts.router.dispatch(request);
+    return this.parts.around ? this.parts.around(request, route) : route();
   }
 }
 
@@ -81,5 +84,12 @@ async function readRequest(incoming: IncomingMessage): Promise<EmulatorRequest> 
   for (const [name, value] of Object.entries(incoming.headers)) {
     if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
   }
-  return { method: (incoming.method ?? 'GET').toUpperCase(), path: url.pathname, query, headers, body: Buffer.concat(chunks).toString('utf8') };
+  return {
+    method: (incoming.method ?? 'GET').toUpperCase(),
+    path: url.pathname,
+    query,
+    search: url.search.slice(1),
+    headers,
+    body: Buffer.concat(chunks).toString('utf8'),
+  };
 }

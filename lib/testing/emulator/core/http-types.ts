@@ -3,7 +3,10 @@ export interface EmulatorRequest {
   method: string;
   /** Path without the query string. */
   path: string;
+  /** The first value of each query parameter. */
   query: Record<string, string>;
+  /** The raw query string without its `?` (repeated parameters and all). */
+  search: string;
   /** Header names lower-cased; repeated headers joined with ", ". */
   headers: Record<string, string>;
   body: string;

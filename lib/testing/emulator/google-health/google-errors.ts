@@ -21,7 +21,8 @@ export type GoogleErrorReason =
   | 'ACCESS_TOKEN_SCOPE_INSUFFICIENT'
   | 'ACCOUNT_NOT_LINKED'
   | 'RATE_LIMIT_EXCEEDED'
-  | 'IAM_PERMISSION_DENIED';
+  | 'IAM_PERMISSION_DENIED'
+  | 'INVALID_DATA_POINT_FILTER';
 
 const SERVICE = 'health.googleapis.com';
 
@@ -42,7 +43,8 @@ export function googleError(
   return jsonResponse(code, { error: { code, message, status, details } }, options.headers);
 }
 
-export const invalidArgument = (message: string): EmulatorResponse => googleError(400, 'INVALID_ARGUMENT', message);
+export const invalidArgument = (message: string, reason?: GoogleErrorReason): EmulatorResponse =>
+  googleError(400, 'INVALID_ARGUMENT', message, reason === undefined ? {} : { reason });
 
 /** Google's OAuth endpoints answer `{"error","error_description"}` instead. */
 export function oauthError(status: number, error: string, description?: string): EmulatorResponse {

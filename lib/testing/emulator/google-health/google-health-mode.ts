@@ -1,8 +1,10 @@
 import { addDays, isRealDate } from '../core/calendar.js';
+import { ContractViolationLog } from '../core/contract-violations.js';
 import { jsonResponse, type EmulatorRequest, type EmulatorResponse } from '../core/http-types.js';
 import type { Route } from '../core/router.js';
 import type { EmulatorContext, EmulatorModeCore, EmulatorUrls, IssuedTokens } from '../emulator-mode.js';
 import type { GoogleApiGuard } from './api/api-route.js';
+import { ContractGate } from './api/contract-gate.js';
 import { dailyRollUpRoute } from './api/daily-rollup-route.js';
 import { identityRoutes } from './api/identity-routes.js';
 import { listRoute } from './api/list-route.js';
@@ -10,7 +12,7 @@ import { ManualSubscriptions, type GoogleManualSubscription } from './api/manual
 import { MinuteRateLimiter } from './api/rate-limiter.js';
 import { civilToInstant, rfc3339 } from './data/civil-time.js';
 import { GoogleValues } from './data/google-values.js';
-import { dataTypeNamed } from './data-types.js';
+import { DATA_SOURCE_FAMILIES, dataTypeNamed, type DataSourceFamily } from './data-types.js';
 import { defaultGoogleError, googleError } from './google-errors.js';
 import { GOOGLE_HEALTH_SCOPES } from './google-scopes.js';
 import { GoogleAuthorizationCodes } from './oauth/authorization-codes.js';
@@ -50,12 +52,15 @@ export class GoogleHealthMode implements EmulatorModeCore {
   private readonly keys = new WebhookKeyRing();
   private readonly subscriptions: ManualSubscriptions;
   private readonly notLinked = new Set<string>();
+  readonly violations = new ContractViolationLog();
+  private readonly gate: ContractGate;
 
   constructor(private readonly context: EmulatorContext) {
     const { clock, users, options } = context;
     this.tokens = new GoogleTokenStore(clock);
     this.values = new GoogleValues(users, clock);
     this.subscriptions = new ManualSubscriptions(options, users, this.tokens, clock);
+    this.gate = new ContractGate(options.strict, this.violations);
     const codes = new GoogleAuthorizationCodes(clock);
     const guard: GoogleApiGuard = { tokens: this.tokens, users, rateLimiter: new MinuteRateLimiter(clock, options.rateLimitPerMinute), notLinked: this.notLinked };
     this.routes = [
@@ -63,8 +68,8 @@ export class GoogleHealthMode implements EmulatorModeCore {
       ...googleTokenRoutes(context, codes, this.tokens),
       { method: 'GET', pattern: new RegExp(`^${KEYSET_PATH.replaceAll('/', '\\/').replaceAll('.', '\\.')}$`), handle: () => this.keysetResponse() },
       ...identityRoutes(guard, clock),
-      dailyRollUpRoute(guard, users, this.values),
-      listRoute(guard, users, this.values),
+      dailyRollUpRoute(guard, this.values),
+      listRoute(guard, this.values),
       ...this.subscriptions.routes(),
     ];
   }
@@ -77,6 +82,11 @@ export class GoogleHealthMode implements EmulatorModeCore {
       apiUrl: `${baseUrl}/v4`,
       keysetUrl: `${baseUrl}${KEYSET_PATH}`,
     };
+  }
+
+  /** Every Health API request and answer passes the discovery document's checks. */
+  around(request: EmulatorRequest, route: () => Promise<EmulatorResponse>): Promise<EmulatorResponse> {
+    return this.gate.around(request, route);
   }
 
   notFound(request: EmulatorRequest): EmulatorResponse {
@@ -124,17 +134,32 @@ export class GoogleHealthMode implements EmulatorModeCore {
 
   /**
    * What the API holds for the type on the user's local date: the roll-up field's value for roll-up types
-   * (`{countSum: "8421"}`…), the `sleep` of the night ending that date, the day's `basalEnergyBurned`, or the user's `height`.
+   * (`{countSum: "8421"}`…), the main `sleep` of the night ending that date, the day's `basalEnergyBurned`, or the user's `height`.
    */
   googleValue(userId: string, dataType: string, date: string, options: { dataSourceFamily?: string } = {}): Record<string, unknown> | null {
     const user = this.context.users.get(userId);
     const type = dataTypeNamed(dataType);
     if (!type) throw new Error(`Unknown Google Health data type ${dataType}`);
     if (!isRealDate(date)) throw new Error(`date must be YYYY-MM-DD, got ${date}`);
-    if (type.rollup) return this.values.rollup(user, type, date, options.dataSourceFamily ?? null);
+    if (type.rollup) return this.values.rollup(user, type, date, familyNamed(options.dataSourceFamily));
     if (type.name === 'sleep') return this.values.sleep(user, date) as unknown as Record<string, unknown> | null;
     if (type.name === 'basal-energy-burned') return this.values.basalEnergy(user, date) as unknown as Record<string, unknown> | null;
     return this.values.height(user) as unknown as Record<string, unknown>;
+  }
+
+  /** The data points `list` serves for the type whose compared time falls on the user's local date, newest first. */
+  googlePoints(userId: string, dataType: string, date: string): Record<string, unknown>[] {
+    const user = this.context.users.get(userId);
+    const type = dataTypeNamed(dataType);
+    if (!type?.list) throw new Error(`The emulator lists no data points of ${dataType}`);
+    if (!isRealDate(date)) throw new Error(`date must be YYYY-MM-DD, got ${date}`);
+    return this.values
+      .points(user, type, date)
+      .map((point) => ({
+        name: `users/${user.healthUserId}/dataTypes/${type.name}/dataPoints/${point.id}`,
+        ...(point.dataSource ? { dataSource: point.dataSource } : {}),
+        [type.field]: point.build(),
+      }));
   }
 
   /** A notification body for the user's type over local days [startDate, endDate). */
@@ -178,4 +203,12 @@ export class GoogleHealthMode implements EmulatorModeCore {
   private keysetResponse(): EmulatorResponse {
     return jsonResponse(200, this.keys.keyset(), { 'cache-control': 'public, max-age=3600' });
   }
+}
+
+/** `google-wearables` or `users/me/dataSourceFamilies/google-wearables` → `google-wearables`; absent: all sources. */
+function familyNamed(name: string | undefined): DataSourceFamily {
+  if (name === undefined) return 'all-sources';
+  const family = name.replace(/^users\/[^/]+\/dataSourceFamilies\//, '') as DataSourceFamily;
+  if (!DATA_SOURCE_FAMILIES.includes(family)) throw new Error(`Unknown data source family ${name}: one of ${DATA_SOURCE_FAMILIES.join(', ')}`);
+  return family;
 }

@@ -1,3 +1,5 @@
+import { GoogleHealthContract } from '../../google-health-contract/google-health-contract.js';
+
 export const GOOGLE_HEALTH_SCOPE_PREFIX = 'https://www.googleapis.com/auth/googlehealth.';
 
 export const GOOGLE_HEALTH_SCOPE_NAMES = [
@@ -16,8 +18,33 @@ export const GOOGLE_HEALTH_SCOPES: readonly string[] = GOOGLE_HEALTH_SCOPE_NAMES
 
 export const googleScope = (name: GoogleHealthScopeName): string => `${GOOGLE_HEALTH_SCOPE_PREFIX}${name}`;
 
+/** Scopes Google's scopes page lists besides those of the discovery document (which leaves out nutrition.readonly). */
+const DOCUMENTED_HEALTH_SCOPE_NAMES = [
+  ...GOOGLE_HEALTH_SCOPE_NAMES,
+  'activity_and_fitness.writeonly',
+  'ecg.readonly',
+  'health_metrics_and_measurements.writeonly',
+  'irn.readonly',
+  'location.readonly',
+  'nutrition.writeonly',
+  'profile.writeonly',
+  'settings.writeonly',
+  'sleep.writeonly',
+];
+
+/** Google's sign-in scopes, which apps commonly ask for beside the Health ones. */
+const OPENID_SCOPES = ['openid', 'email', 'profile', 'https://www.googleapis.com/auth/userinfo.email', 'https://www.googleapis.com/auth/userinfo.profile'];
+
+let accepted: Set<string> | null = null;
+
+/** Whether Google's authorize page takes the scope: every scope of the discovery document and the scopes page, and OpenID's. */
 export function isGoogleHealthScope(value: string): boolean {
-  return GOOGLE_HEALTH_SCOPES.includes(value);
+  accepted ??= new Set([
+    ...GoogleHealthContract.load().scopes,
+    ...DOCUMENTED_HEALTH_SCOPE_NAMES.map((name) => `${GOOGLE_HEALTH_SCOPE_PREFIX}${name}`),
+    ...OPENID_SCOPES,
+  ]);
+  return accepted.has(value);
 }
 
 export const GOOGLE_SCOPE_DESCRIPTIONS: Record<GoogleHealthScopeName, string> = {

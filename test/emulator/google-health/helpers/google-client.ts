@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { FitbitEmulator, GOOGLE_HEALTH_SCOPE_PREFIX, type FitbitEmulatorOptions } from '../../../../lib/testing/index.js';
+import { GOOGLE_HEALTH_SCOPE_PREFIX, type FitbitEmulator, type FitbitEmulatorOptions } from '../../../../lib/testing/index.js';
+import { startStrictEmulator } from '../../../support/strict-emulators.js';
 
 export const CLIENT_ID = 'google-client-id.apps.googleusercontent.com';
 export const CLIENT_SECRET = 'google-client-secret';
@@ -16,7 +17,7 @@ export const PROFILE = scope('profile.readonly');
 export const SETTINGS = scope('settings.readonly');
 
 export function startGoogleEmulator(options: Partial<FitbitEmulatorOptions> = {}): Promise<FitbitEmulator> {
-  return FitbitEmulator.start({ mode: 'google-health', clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, now: FIXED_NOW, ...options });
+  return startStrictEmulator({ mode: 'google-health', clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, now: FIXED_NOW, ...options });
 }
 
 export function pkcePair(): { verifier: string; challenge: string } {

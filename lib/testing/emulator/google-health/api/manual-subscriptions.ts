@@ -7,6 +7,14 @@ import { dataTypeNamed } from '../data-types.js';
 import { googleError, invalidArgument } from '../google-errors.js';
 import type { GoogleTokenStore } from '../oauth/google-tokens.js';
 import { unauthenticated } from './api-route.js';
+import { pageOffsetOf, pageSizeOf, pageTokenFor } from './paging.js';
+
+/** Google's default page of subscriptions, and the most one page holds. */
+const DEFAULT_PAGE_SIZE = 50;
+const MAX_PAGE_SIZE = 1000;
+/** The one filter subscriptions.list takes: `user = "users/{healthUserId}"`. */
+const USER_FILTER = /^\s*user\s*=\s*"(users\/[^"]+)"\s*$/;
+const SUBSCRIPTION_ID = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 export interface GoogleManualSubscription {
   /** `projects/{n}/subscribers/{s}/subscriptions/{id}` */
@@ -27,11 +35,11 @@ export interface ManualSubscriptionSettings {
 const ONE = /^\/v4\/projects\/([^/]+)\/subscribers\/([^/]+)\/subscriptions\/([^/]+)$/;
 const LIST = /^\/v4\/projects\/([^/]+)\/subscribers\/([^/]+)\/subscriptions$/;
 
+/** A `Subscription` as the API answers it. */
 const publicView = (subscription: GoogleManualSubscription) => ({
   name: subscription.name,
   user: subscription.user,
   dataTypes: [...subscription.dataTypes],
-  createTime: subscription.createTime,
 });
 
 /** The per-user subscriptions of MANUAL subscribers, managed with the project's credentials (never a user token). */
@@ -52,7 +60,7 @@ export class ManualSubscriptions {
   routes(): Route[] {
     return [
       { method: 'POST', pattern: LIST, handle: (request, match) => this.guarded(request, match, () => this.create(request, match)) },
-      { method: 'GET', pattern: LIST, handle: (request, match) => this.guarded(request, match, () => this.listOf(match[2]!)) },
+      { method: 'GET', pattern: LIST, handle: (request, match) => this.guarded(request, match, () => this.listOf(request, match[2]!)) },
       { method: 'DELETE', pattern: ONE, handle: (request, match) => this.guarded(request, match, () => this.remove(match)) },
     ];
   }
@@ -94,9 +102,13 @@ export class ManualSubscriptions {
     const unsupported = (dataTypes as string[]).filter((name) => !dataTypeNamed(name)?.webhooks);
     if (unsupported.length > 0) return invalidArgument(`Data types without webhook notifications: ${unsupported.join(', ')}.`);
     const subscriberId = match[2]!;
-    const subscriptionId = randomBytes(8).toString('hex');
+    const given = request.query.subscriptionId;
+    if (given !== undefined && !SUBSCRIPTION_ID.test(given)) return invalidArgument(`Invalid subscriptionId ${JSON.stringify(given)}: lower-case letters, digits and hyphens.`);
+    const subscriptionId = given ?? `s${randomBytes(8).toString('hex')}`;
+    const name = `projects/${match[1]}/subscribers/${subscriberId}/subscriptions/${subscriptionId}`;
+    if (this.subscriptions.some((existing) => existing.name === name)) return googleError(409, 'ALREADY_EXISTS', `${name} already exists.`);
     const subscription: GoogleManualSubscription = {
-      name: `projects/${match[1]}/subscribers/${subscriberId}/subscriptions/${subscriptionId}`,
+      name,
       subscriberId,
       subscriptionId,
       user: String(user),
@@ -107,8 +119,20 @@ export class ManualSubscriptions {
     return jsonResponse(200, publicView(subscription));
   }
 
-  private listOf(subscriberId: string): EmulatorResponse {
-    return jsonResponse(200, { subscriptions: this.subscriptions.filter((s) => s.subscriberId === subscriberId).map(publicView) });
+  /** Oldest first, `DEFAULT_PAGE_SIZE` a page unless asked, optionally only one user's. */
+  private listOf(request: EmulatorRequest, subscriberId: string): EmulatorResponse {
+    const filter = request.query.filter ?? '';
+    const user = filter.trim() === '' ? null : USER_FILTER.exec(filter)?.[1];
+    if (user === undefined) return invalidArgument(`Invalid filter ${JSON.stringify(filter)}: subscriptions filter only on user = "users/{healthUserId}".`);
+    const pageSize = pageSizeOf(request.query.pageSize, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+    if (!pageSize.ok) return invalidArgument(pageSize.message);
+    const scope = `${subscriberId}|${filter}`;
+    const offset = pageOffsetOf(request.query.pageToken, scope);
+    if (offset === null) return invalidArgument('Invalid pageToken: it does not belong to this request.');
+    const matching = this.subscriptions.filter((s) => s.subscriberId === subscriberId && (user === null || s.user === user));
+    const page = matching.slice(offset, offset + pageSize.value);
+    const next = offset + page.length < matching.length ? pageTokenFor(scope, offset + page.length) : undefined;
+    return jsonResponse(200, { subscriptions: page.map(publicView), ...(next === undefined ? {} : { nextPageToken: next }) });
   }
 
   private remove(match: RegExpExecArray): EmulatorResponse {

@@ -35,3 +35,29 @@ export function instantToCivil(timeZone: string, instant: number): string {
 export function rfc3339(instant: number): string {
   return new Date(Math.floor(instant / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
+
+/** google.type.TimeOfDay as proto3 JSON writes it: fields that are zero are left out (midnight is `{}`). */
+export interface TimeOfDay {
+  hours?: number;
+  minutes?: number;
+  seconds?: number;
+}
+
+/** Google's CivilDateTime: `{date: {year, month, day}, time: {hours, minutes, seconds}}`. */
+export interface CivilDateTime {
+  date: CivilDate;
+  time?: TimeOfDay;
+}
+
+/** `YYYY-MM-DDTHH:MM:SS` as a CivilDateTime object. */
+export function civilDateTimeOf(civil: string): CivilDateTime {
+  const [hours, minutes, seconds] = civil.slice(11, 19).split(':').map(Number) as [number, number, number];
+  const time: TimeOfDay = {};
+  if (hours) time.hours = hours;
+  if (minutes) time.minutes = minutes;
+  if (seconds) time.seconds = seconds;
+  return { date: civilDateOf(civil.slice(0, 10)), time };
+}
+
+/** The zone's offset from UTC at `instant` as a google-duration (`"-25200s"`). */
+export const utcOffsetAt = (timeZone: string, instant: number): string => `${Math.round(offsetFromUtcMillis(timeZone, instant) / 1000)}s`;
