@@ -24,11 +24,23 @@ export interface GoogleHealthOptions {
   webhookAuthorization?: string;
   /** AUTOMATIC (default): the subscriber covers every user; MANUAL: one subscription per user through project credentials. */
   subscriptionCreatePolicy?: 'AUTOMATIC' | 'MANUAL';
-  /** Data source family read for the seed's `tracker/` types. Default `google-wearables`. */
+  /**
+   * Data source family read for the seed's `tracker/` types: `google-wearables` (default),
+   * `all-sources`, `google-sources` or `self-sources`. Sent as Google's resource name
+   * (`users/me/dataSourceFamilies/google-wearables`); the resource name is accepted here too.
+   */
   trackerDataSourceFamily?: string;
+  /**
+   * The Google data types the subscriber's `subscriberConfigs` cover (and MANUAL subscriptions ask
+   * for): their changes arrive by webhook. Types Google sends no webhooks for (active-energy-burned,
+   * basal-energy-burned), and any left out here, are polled. Default: every type the module reads
+   * that has webhooks (steps, distance, floors, altitude, total-calories, active-minutes,
+   * sedentary-period, sleep, weight, body-fat, height, hydration-log, nutrition-log).
+   */
+  webhookDataTypes?: string[];
   /** Project credentials for MANUAL subscriptions: an access token, or a function that returns a fresh one. */
   projectAccessToken?: string | (() => string | Promise<string>);
-  /** Minutes between polls of the types Google sends no webhooks for (active minutes, energy burned). Default 60. */
+  /** Minutes between polls of the types without webhooks (active and basal energy burned, and any not in `webhookDataTypes`). Default 60. */
   pollIntervalMinutes?: number;
 }
 

@@ -1,4 +1,6 @@
 import type { FitbitProviderName } from '../data/entities/user-fitbit.entity.js';
+import { DATA_SOURCE_FAMILIES, dataSourceFamilyName } from '../providers/google-health/google-health.defaults.js';
+import { WEBHOOK_DATA_TYPES } from '../providers/google-health/google-health-data-types.js';
 import { DEFAULT_PROVIDER, PROVIDER_DEFAULTS } from '../providers/provider-defaults.js';
 import { FitbitConfig, type FitbitUserResolver, type ResolvedGoogleHealthOptions } from './fitbit-config.js';
 import { FitbitConfigurationError } from './fitbit-configuration.error.js';
@@ -234,12 +236,31 @@ function resolveGoogleHealth(provider: FitbitProviderName, subscribe: boolean, g
   if (typeof pollIntervalMinutes !== 'number' || !(pollIntervalMinutes > 0)) {
     throw new FitbitConfigurationError(option('pollIntervalMinutes'), 'must be a number of minutes > 0');
   }
+  const family = given.trackerDataSourceFamily ?? 'google-wearables';
+  if (typeof family !== 'string' || dataSourceFamilyName(family) === null) {
+    throw new FitbitConfigurationError(
+      option('trackerDataSourceFamily'),
+      `must be one of ${DATA_SOURCE_FAMILIES.join(', ')} (or users/me/dataSourceFamilies/<that>), got ${JSON.stringify(family)}`,
+    );
+  }
+  const webhookDataTypes = given.webhookDataTypes ?? [...WEBHOOK_DATA_TYPES];
+  if (!Array.isArray(webhookDataTypes) || webhookDataTypes.some((name) => typeof name !== 'string' || name === '')) {
+    throw new FitbitConfigurationError(option('webhookDataTypes'), 'must be a list of Google data type names such as "steps"');
+  }
+  const withoutWebhooks = webhookDataTypes.filter((name) => !WEBHOOK_DATA_TYPES.includes(name));
+  if (withoutWebhooks.length > 0) {
+    throw new FitbitConfigurationError(
+      option('webhookDataTypes'),
+      `${withoutWebhooks.join(', ')}: no webhooks the module reads; the types with webhooks are ${WEBHOOK_DATA_TYPES.join(', ')}`,
+    );
+  }
   const token = given.projectAccessToken;
   const resolved: ResolvedGoogleHealthOptions = {
     projectNumber: given.projectNumber ?? null,
     webhookAuthorization: given.webhookAuthorization ?? null,
     subscriptionCreatePolicy: policy,
-    trackerDataSourceFamily: given.trackerDataSourceFamily ?? 'google-wearables',
+    trackerDataSourceFamily: family,
+    webhookDataTypes: [...new Set(webhookDataTypes)],
     projectAccessToken: token === undefined ? null : typeof token === 'function' ? async () => token() : async () => token,
     pollIntervalMinutes,
   };

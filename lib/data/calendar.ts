@@ -104,10 +104,28 @@ export function todayIn(timeZone: string | null | undefined, now: number = Date.
   const zone = zoneToday(timeZone ?? 'UTC');
   const minute = Math.floor(now / MINUTE_MS);
   if (zone.minute !== minute) {
-    zone.date = zone.format === null ? dateOfDayNumber(Math.floor(now / DAY_MS)) : zone.format.format(now);
+    zone.date = formatIn(zone, now);
     zone.minute = minute;
   }
   return zone.date;
+}
+
+const formatIn = (zone: ZoneToday, instant: number) => (zone.format === null ? dateOfDayNumber(Math.floor(instant / DAY_MS)) : zone.format.format(instant));
+
+/** The local date of any instant (epoch ms) in an IANA zone (UTC when the zone is unknown). */
+export function localDateAt(timeZone: string | null | undefined, instant: number): string {
+  return formatIn(zoneToday(timeZone ?? 'UTC'), instant);
+}
+
+/**
+ * The local dates an instant span [start, end) touches in a zone, oldest first: the last `maxDays`
+ * of them when it is longer; only the start's date for a moment (`end` null).
+ */
+export function localDatesOfSpan(timeZone: string | null | undefined, span: { start: number; end: number | null }, maxDays: number): string[] {
+  const first = localDateAt(timeZone, span.start);
+  const last = span.end === null || span.end <= span.start ? first : localDateAt(timeZone, span.end - 1);
+  const count = Math.min(daysBetween(first, last) + 1, maxDays);
+  return Array.from({ length: Math.max(count, 1) }, (_, index) => addDays(last, index - Math.max(count, 1) + 1));
 }
 
 /** Inclusive dates from `start` to `end`, each range at most `maxDays` long, oldest first. */

@@ -53,9 +53,28 @@ export interface IncomingNotificationRequest {
   rawBody: Buffer | null;
 }
 
+/** One notice never makes the module fetch more days than this, whatever interval it names. */
+export const MAX_DAYS_PER_NOTIFICATION = 31;
+
+/** An affected stretch of time given as instants (epoch ms, end exclusive; null for a moment): its days depend on the user's zone. */
+export interface InstantSpan {
+  start: number;
+  end: number | null;
+}
+
 /** A change notice, reduced to what the jobs need. */
 export type ProviderNotification =
-  | { kind: 'data'; providerUserId: string; category: string; resources: string[] | null; dates: string[]; deleted: boolean }
+  | {
+      kind: 'data';
+      providerUserId: string;
+      category: string;
+      resources: string[] | null;
+      /** Affected local dates. */
+      dates: string[];
+      /** Affected instants, when the notice gave no local times: the dates they touch in the user's zone are affected too. */
+      spans?: InstantSpan[];
+      deleted: boolean;
+    }
   | { kind: 'access-revoked'; providerUserId: string };
 
 /** The answer to a provider's subscriber-verification request, when the request is one. */

@@ -3,10 +3,12 @@ import type { Request } from 'express';
 import { PendingRevocationStore } from '../auth/pending-revocation.store.js';
 import { UserLinkStore } from '../auth/user-link.store.js';
 import { FitbitConfig } from '../config/fitbit-config.js';
+import { localDatesOfSpan } from '../data/calendar.js';
 import type { UserFitbit } from '../data/entities/user-fitbit.entity.js';
 import type { TimeSeriesCategoryName } from '../data/time-series-data-types.js';
 import { FITBIT_PROVIDER } from '../fitbit.constants.js';
 import {
+  MAX_DAYS_PER_NOTIFICATION,
   NotificationFormatError,
   type FitbitProvider,
   type IncomingNotificationRequest,
@@ -69,7 +71,7 @@ export class NotificationIntake {
     }
     let notifications: ProviderNotification[];
     try {
-      notifications = this.provider.parseNotifications(body);
+      notifications = await this.withLocalDates(this.provider.parseNotifications(body));
     } catch (error) {
       if (error instanceof NotificationFormatError) return 404;
       throw error;
@@ -92,6 +94,24 @@ export class NotificationIntake {
     }
     for (const link of revoked) await this.links.deleteById(link.id);
     return 204;
+  }
+
+  /** Notices that name instants get the local dates those touch in the user's zone (as the link stores it). */
+  private async withLocalDates(notifications: ProviderNotification[]): Promise<ProviderNotification[]> {
+    const zones = new Map<string, string | null>();
+    const resolved: ProviderNotification[] = [];
+    for (const notification of notifications) {
+      if (notification.kind !== 'data' || !notification.spans?.length) {
+        resolved.push(notification);
+        continue;
+      }
+      const owner = notification.providerUserId;
+      if (!zones.has(owner)) zones.set(owner, (await this.links.findByProviderUser(this.provider.name, owner))[0]?.timeZone ?? null);
+      const dates = new Set(notification.dates);
+      for (const span of notification.spans) for (const date of localDatesOfSpan(zones.get(owner), span, MAX_DAYS_PER_NOTIFICATION)) dates.add(date);
+      resolved.push({ ...notification, dates: [...dates].sort() });
+    }
+    return resolved;
   }
 
   /** The links of users who revoked access or were deleted: removed here, unsubscribed by a job. */

@@ -32,6 +32,6 @@ export type {
   GoogleSignatureHeader,
   GoogleSubscriberVerification,
 } from './emulator/google-health/webhooks/notification-sender.js';
-export type { SignatureChoice, TinkPublicKeyset } from './emulator/google-health/webhooks/webhook-keys.js';
+export type { SignatureChoice, TinkPublicKeyset, WebhookKeySpec } from './emulator/google-health/webhooks/webhook-keys.js';
 export type { GoogleSleep, GoogleBasalEnergy, GoogleHeight, GoogleInterval, GoogleSampleTime } from './emulator/google-health/data/google-values.js';
 export type { CivilDateTime, TimeOfDay } from './emulator/google-health/data/civil-time.js';

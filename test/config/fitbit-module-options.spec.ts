@@ -56,6 +56,8 @@ describe('FitbitModule configuration', () => {
       },
     });
     expect(config.googleHealth).toMatchObject({ subscriptionCreatePolicy: 'AUTOMATIC', trackerDataSourceFamily: 'google-wearables', pollIntervalMinutes: 60 });
+    expect(config.googleHealth.webhookDataTypes).toEqual(expect.arrayContaining(['steps', 'active-minutes', 'sleep', 'weight', 'height']));
+    expect(config.googleHealth.webhookDataTypes).not.toContain('basal-energy-burned');
     expect(config.subscribedTypes).toHaveLength(TIME_SERIES_TYPES.length);
     expect(config.users.id({ id: 7 })).toBe('7');
     expect(config.users.isActive({ id: 7, isActive: false })).toBe(false);
@@ -134,6 +136,16 @@ describe('FitbitModule configuration', () => {
           googleHealth: { webhookAuthorization: 'Bearer x', projectNumber: '1', subscriptionCreatePolicy: 'MANUAL' },
         }),
         /"googleHealth.projectAccessToken": is required when googleHealth.subscriptionCreatePolicy is MANUAL/,
+      ],
+      [
+        'a data source family Google does not define',
+        FitbitModule.forRoot({ ...base, googleHealth: { trackerDataSourceFamily: 'phones' } }),
+        /"googleHealth.trackerDataSourceFamily": must be one of all-sources, google-sources, google-wearables, self-sources/,
+      ],
+      [
+        'webhook data types Google sends no webhooks for',
+        FitbitModule.forRoot({ ...base, googleHealth: { webhookDataTypes: ['steps', 'basal-energy-burned'] } }),
+        /"googleHealth.webhookDataTypes": basal-energy-burned: no webhooks/,
       ],
       ['an unknown subscription policy', FitbitModule.forRoot({ ...base, googleHealth: { subscriptionCreatePolicy: 'SOMETIMES' as never } }), /"googleHealth.subscriptionCreatePolicy"/],
       ['subscribe without queue', FitbitModule.forRoot({ ...base, subscribe: true, subscriberId: '1' }), /"queue".*required.*"subscribe"/],

@@ -133,7 +133,8 @@ describe('Google Health with a worker: DELETE notices and polling', () => {
           queue: isolatedQueueOptions('google-poll'),
           betweenDelaySeconds: 0,
           subscriptions: { activities: ['steps', 'minutesLightlyActive', 'activityCalories'], body: ['weight'] },
-          googleHealth: { pollIntervalMinutes: 30 },
+          // The subscriber covers steps and weight only: active minutes are polled like the types without webhooks.
+          googleHealth: { pollIntervalMinutes: 30, webhookDataTypes: ['steps', 'weight'] },
         }),
         subscribe: true,
         worker: true,
@@ -164,16 +165,23 @@ describe('Google Health with a worker: DELETE notices and polling', () => {
     expect(emulator.requests.filter((request) => request.path.includes('/dataTypes/'))).toEqual([]);
   });
 
-  it('finds where a user’s history starts once per connect, not once per type (shared in Redis)', async () => {
-    const user = emulator.addUser({ timezone: 'UTC', memberSince: addDays(emulator.todayOf(emulator.addUser().id), -200) });
+  it('finds where a user’s history starts once per connect, not once per type (shared in Redis), from the profile\'s membershipStartDate', async () => {
+    const memberSince = addDays(emulator.todayOf(emulator.addUser().id), -200);
+    const user = emulator.addUser({ timezone: 'UTC', memberSince });
     const tokens = emulator.issueTokens(user.id);
     await linkGoogleUser(app, '21', user, tokens);
     emulator.clearRequests();
     const importer = app.app.get(TimeSeriesImporter);
     for (const resource of ['steps', 'minutesLightlyActive', 'activityCalories']) {
-      expect(await importer.import(user.healthUserId!, { category: 'activities', resource }, null)).toBeGreaterThan(190);
+      expect(await importer.import(user.healthUserId!, { category: 'activities', resource }, null)).toBe(201);
     }
-    expect(emulator.requests.filter((request) => request.path === '/v4/users/me/settings')).toHaveLength(1);
+    expect(emulator.requests.filter((request) => request.path === '/v4/users/me/profile')).toHaveLength(1);
+    // No probing backwards: steps is read in three 90-day chunks from memberSince, nothing earlier.
+    const steps = emulator.requests.filter((request) => request.path.includes('/steps/'));
+    expect(steps.map((request) => JSON.parse(request.body).range.start.date)).toEqual([0, 90, 180].map((days) => {
+      const [year, month, day] = addDays(memberSince, days).split('-').map(Number);
+      return { year, month, day };
+    }));
   });
 
   it('schedules one repeating poll for the whole queue', async () => {
@@ -181,7 +189,7 @@ describe('Google Health with a worker: DELETE notices and polling', () => {
     expect(repeatable.filter((job) => job.name === POLL_JOB).map((job) => Number(job.every))).toEqual([30 * 60_000]);
   });
 
-  it('fetches yesterday and today of the subscribed polled types for each linked user, and nothing else', async () => {
+  it('fetches yesterday and today of the subscribed polled types (no webhooks, or not in the subscriber\'s config) for each linked user, and nothing else', async () => {
     const user = emulator.addUser({ timezone: 'UTC' });
     const tokens = emulator.issueTokens(user.id);
     await linkGoogleUser(app, '3', user, tokens);
@@ -196,6 +204,9 @@ describe('Google Health with a worker: DELETE notices and polling', () => {
     const rows = await store.read('3', minutes, null, today);
     expect(rows.map((row) => row.dateTime)).toHaveLength(2);
     expect(rows.at(-1)).toEqual({ dateTime: today, value: emulator.dailyValue(user.id, 'activities/minutesLightlyActive', today) });
+    const calories = { category: 'activities' as const, resource: 'activityCalories' };
+    while ((await store.read('3', calories, null, today)).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect((await store.read('3', calories, null, today)).map((row) => row.dateTime)).toEqual([addDays(today, -1), today]);
     expect(emulator.requests.some((request) => request.path.includes('/steps/'))).toBe(false);
   });
 });

@@ -2,6 +2,22 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { TIME_SERIES_TYPES, timeSeriesPath } from '../../lib/data/time-series-data-types.js';
 import { formatLegacyValue, GOOGLE_TYPE_MAPPINGS, googleMappingOf } from '../../lib/providers/google-health/google-health-data-types.js';
+import { GoogleHealthContract, type DiscoverySchema } from '../../lib/testing/index.js';
+
+const contract = GoogleHealthContract.load();
+
+/** Follows `a.b[ITEM].c` through the discovery schemas; the schema of the last field, or undefined. */
+function fieldSchema(schemaName: string, path: string): DiscoverySchema | undefined {
+  let schema = contract.schema(schemaName);
+  for (const part of path.split('.')) {
+    const name = part.replace(/\[[A-Z_]+\]$/, '');
+    let property = schema?.properties?.[name];
+    if (property?.$ref) property = { ...contract.schema(property.$ref), ...property, $ref: undefined };
+    if (part !== name) property = property?.items?.$ref ? contract.schema(property.items.$ref) : property?.items;
+    schema = property;
+  }
+  return schema;
+}
 
 const mapping = (path: string) => GOOGLE_TYPE_MAPPINGS.get(path)!;
 
@@ -42,6 +58,24 @@ describe('the Google Health mapping of the seed types', () => {
   it('keeps the 14-day cap for active minutes and total calories, 90 days elsewhere', () => {
     const capped = [...GOOGLE_TYPE_MAPPINGS].filter(([, m]) => m.maxDays === 14).map(([, m]) => m.dataType);
     expect(new Set(capped)).toEqual(new Set(['active-minutes', 'total-calories']));
+  });
+
+  it('reads fields the discovery document has, of the types it gives them', () => {
+    const camel = (dataType: string) => dataType.replace(/-([a-z])/g, (_dash, letter: string) => letter.toUpperCase());
+    for (const [path, m] of GOOGLE_TYPE_MAPPINGS) {
+      const schemas = m.read === 'rollup' || m.read === 'bmi' ? ['DailyRollupDataPoint', 'DataPoint'] : ['DataPoint'];
+      expect(contract.schema(schemas[0]!)!.properties, `${path}: ${m.dataType}`).toHaveProperty(camel(m.dataType));
+      const fields = m.field.match(/\b[a-z][A-Za-z]*(?:\.[a-z][A-Za-z]*(?:\[[A-Z]+\])?)+/g) ?? [];
+      expect(fields.length, path).toBeGreaterThan(0);
+      for (const field of fields) {
+        expect(schemas.some((schema) => fieldSchema(schema, field) !== undefined), `${path}: ${field}`).toBe(true);
+      }
+    }
+    expect(fieldSchema('DataPoint', 'sleep.summary.minutesAsleep')).toMatchObject({ type: 'string', format: 'int64' });
+    expect(fieldSchema('DataPoint', 'sleep.interval.civilStartTime')).toMatchObject({ id: 'CivilDateTime' });
+    expect(fieldSchema('DataPoint', 'sleep.metadata.mainSleep')).toMatchObject({ type: 'boolean' });
+    expect(fieldSchema('DailyRollupDataPoint', 'activeMinutes.activeMinutesRollupByActivityLevel[LIGHT].activeMinutesSum')).toMatchObject({ format: 'int64' });
+    expect(fieldSchema('DataPoint', 'sleep.summary.efficiency')).toBeUndefined();
   });
 
   it('is written down in the README exactly as in the code', () => {

@@ -11,7 +11,11 @@ export type GooglePoint = Record<string, any>;
 export interface GoogleTypeMapping {
   /** Google's data type id. */
   dataType: string;
-  /** Where the value sits and how it is converted, for people (the README's table is checked against it). */
+  /**
+   * Where the value sits and how it is converted, for people; every dotted path in it is a field of
+   * the discovery document's DailyRollupDataPoint or DataPoint (the README's table and the vendored
+   * document are both checked against it).
+   */
   field: string;
   /** `rollup`: dailyRollUp buckets; `list`: daily points; `sleep`: sleep sessions; `bmi`: weight and height. */
   read: 'rollup' | 'list' | 'sleep' | 'bmi';
@@ -22,7 +26,7 @@ export interface GoogleTypeMapping {
   scope: string;
   /** Longest inclusive range of one call. */
   maxDays: number;
-  /** Google sends webhooks for it; otherwise it is polled. */
+  /** Google sends webhooks for it (when the subscriber's config covers it); otherwise it is polled. */
   notifies: boolean;
 }
 
@@ -63,9 +67,9 @@ const ACTIVITY: Record<string, Base> = {
   calories: activity('total-calories', 'totalCalories.kcalSum', (p) => num(p.totalCalories?.kcalSum), { maxDays: 14 }),
   activityCalories: activity('active-energy-burned', 'activeEnergyBurned.kcalSum', (p) => num(p.activeEnergyBurned?.kcalSum), { notifies: false }),
   minutesSedentary: activity('sedentary-period', 'sedentaryPeriod.durationSum ÷ 60 (s → min)', (p) => scaled(seconds(p.sedentaryPeriod?.durationSum), 60)),
-  minutesLightlyActive: activity('active-minutes', 'activeMinutes LIGHT activeMinutesSum', activeMinutes('LIGHT'), { maxDays: 14, notifies: false }),
-  minutesFairlyActive: activity('active-minutes', 'activeMinutes MODERATE activeMinutesSum', activeMinutes('MODERATE'), { maxDays: 14, notifies: false }),
-  minutesVeryActive: activity('active-minutes', 'activeMinutes VIGOROUS activeMinutesSum', activeMinutes('VIGOROUS'), { maxDays: 14, notifies: false }),
+  minutesLightlyActive: activity('active-minutes', 'activeMinutes.activeMinutesRollupByActivityLevel[LIGHT].activeMinutesSum', activeMinutes('LIGHT'), { maxDays: 14 }),
+  minutesFairlyActive: activity('active-minutes', 'activeMinutes.activeMinutesRollupByActivityLevel[MODERATE].activeMinutesSum', activeMinutes('MODERATE'), { maxDays: 14 }),
+  minutesVeryActive: activity('active-minutes', 'activeMinutes.activeMinutesRollupByActivityLevel[VIGOROUS].activeMinutesSum', activeMinutes('VIGOROUS'), { maxDays: 14 }),
 };
 
 const sleep = (field: string, value: GoogleTypeMapping['value']): Base => ({
@@ -78,15 +82,15 @@ const sleep = (field: string, value: GoogleTypeMapping['value']): Base => ({
   notifies: true,
 });
 
-/** Sleep values come from the night's summed summary (see `summariseSleep`). */
+/** Sleep values come from the night's sessions (see `summariseNight`): totals summed, the rest from the main sleep. */
 const SLEEP: Record<string, Base> = {
-  startTime: sleep('main session interval.civilStartTime, HH:MM', (night) => night.startTime ?? null),
-  timeInBed: sleep('summary.minutesInSleepPeriod', (night) => num(night.minutesInSleepPeriod)),
-  minutesAsleep: sleep('summary.minutesAsleep', (night) => num(night.minutesAsleep)),
-  minutesAwake: sleep('summary.minutesAwake', (night) => num(night.minutesAwake)),
-  minutesToFallAsleep: sleep('summary.minutesToFallAsleep', (night) => num(night.minutesToFallAsleep)),
-  minutesAfterWakeup: sleep('summary.minutesAfterWakeUp', (night) => num(night.minutesAfterWakeUp)),
-  efficiency: sleep('100 × minutesAsleep ÷ minutesInSleepPeriod', (night) => {
+  startTime: sleep('sleep.interval.civilStartTime of the sleep.metadata.mainSleep session, HH:MM', (night) => night.startTime ?? null),
+  timeInBed: sleep('sleep.summary.minutesInSleepPeriod, summed over the night', (night) => num(night.minutesInSleepPeriod)),
+  minutesAsleep: sleep('sleep.summary.minutesAsleep, summed over the night', (night) => num(night.minutesAsleep)),
+  minutesAwake: sleep('sleep.summary.minutesAwake, summed over the night', (night) => num(night.minutesAwake)),
+  minutesToFallAsleep: sleep('sleep.summary.minutesToFallAsleep of the main sleep', (night) => num(night.minutesToFallAsleep)),
+  minutesAfterWakeup: sleep('sleep.summary.minutesAfterWakeUp of the main sleep', (night) => num(night.minutesAfterWakeUp)),
+  efficiency: sleep('100 × sleep.summary.minutesAsleep ÷ sleep.summary.minutesInSleepPeriod', (night) => {
     const inPeriod = num(night.minutesInSleepPeriod);
     const asleep = num(night.minutesAsleep);
     return inPeriod && asleep !== null ? Math.round((100 * asleep) / inPeriod) : null;
@@ -123,7 +127,7 @@ export const GOOGLE_TYPE_MAPPINGS: ReadonlyMap<string, GoogleTypeMapping> = new 
     'activities/caloriesBMR',
     {
       dataType: 'basal-energy-burned',
-      field: 'basalEnergyBurned.kcal (listed daily points)',
+      field: 'basalEnergyBurned.kcal, summed by the local day of basalEnergyBurned.interval.civilStartTime',
       read: 'list',
       value: (p) => num(p.basalEnergyBurned?.kcal),
       tracker: false,
@@ -135,7 +139,10 @@ export const GOOGLE_TYPE_MAPPINGS: ReadonlyMap<string, GoogleTypeMapping> = new 
   ...Object.entries(SLEEP).map(([resource, mapping]): [string, GoogleTypeMapping] => [`sleep/${resource}`, { ...mapping, tracker: false }]),
   ['body/weight', { ...measurement('weight', 'weight.weightGramsAvg ÷ 1,000 (g → kg)', 'rollup', (p) => scaled(p.weight?.weightGramsAvg, 1000)), tracker: false }],
   ['body/fat', { ...measurement('body-fat', 'bodyFat.bodyFatPercentageAvg', 'rollup', (p) => num(p.bodyFat?.bodyFatPercentageAvg)), tracker: false }],
-  ['body/bmi', { ...measurement('weight', 'weight kg ÷ (latest height m)²', 'bmi', (p) => scaled(p.weight?.weightGramsAvg, 1000)), tracker: false }],
+  [
+    'body/bmi',
+    { ...measurement('weight', 'weight.weightGramsAvg ÷ 1,000 ÷ (latest height.heightMillimeters ÷ 1,000)²', 'bmi', (p) => scaled(p.weight?.weightGramsAvg, 1000)), tracker: false },
+  ],
   ['foods/log/caloriesIn', { ...nutrition('nutrition-log', 'nutritionLog.energy.kcalSum', (p) => num(p.nutritionLog?.energy?.kcalSum)), tracker: false }],
   ['foods/log/water', { ...nutrition('hydration-log', 'hydrationLog.amountConsumed.millilitersSum', (p) => num(p.hydrationLog?.amountConsumed?.millilitersSum)), tracker: false }],
 ]);
@@ -143,6 +150,12 @@ export const GOOGLE_TYPE_MAPPINGS: ReadonlyMap<string, GoogleTypeMapping> = new 
 export function googleMappingOf(type: TimeSeriesTypeKey): GoogleTypeMapping | undefined {
   return GOOGLE_TYPE_MAPPINGS.get(timeSeriesPath(type));
 }
+
+/** `basal-energy-burned` → `basal_energy_burned`: how list filters name a data type. */
+export const filterNameOf = (dataType: string): string => dataType.replaceAll('-', '_');
+
+/** Google data types whose changes reach us by webhook when the subscriber's config covers them (Google's webhooks page). */
+export const WEBHOOK_DATA_TYPES: readonly string[] = [...new Set([...GOOGLE_TYPE_MAPPINGS.values()].filter((m) => m.notifies).map((m) => m.dataType)), 'height'];
 
 /** Seed types (as `category/resource` paths) that a change of one Google data type affects. */
 export function seedPathsOf(dataType: string): string[] {

@@ -11,6 +11,15 @@ export const GOOGLE_HEALTH_SCOPES = {
   settings: `${GOOGLE_HEALTH_SCOPE_PREFIX}settings.readonly`,
 } as const;
 
+/** The data source families Google defines; requests name them `users/me/dataSourceFamilies/{family}`. */
+export const DATA_SOURCE_FAMILIES = ['all-sources', 'google-sources', 'google-wearables', 'self-sources'] as const;
+
+/** `google-wearables` (or its resource name) → `users/me/dataSourceFamilies/google-wearables`; null for a family Google does not define. */
+export function dataSourceFamilyName(family: string): string | null {
+  const short = family.replace(/^users\/me\/dataSourceFamilies\//, '');
+  return (DATA_SOURCE_FAMILIES as readonly string[]).includes(short) ? `users/me/dataSourceFamilies/${short}` : null;
+}
+
 export const GOOGLE_HEALTH_DEFAULTS: ProviderDefaults = {
   endpoints: {
     authorizeUrl: 'https://accounts.google.com/o/oauth2/v2/auth',

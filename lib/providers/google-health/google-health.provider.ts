@@ -1,6 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { FitbitConfig } from '../../config/fitbit-config.js';
-import { addDays, daysBetween, splitRange, todayIn } from '../../data/calendar.js';
+import { addDays, daysBetween, isCalendarDate, splitRange, todayIn } from '../../data/calendar.js';
 import { periodStart } from '../../data/periods.js';
 import { TIME_SERIES_TYPES, timeSeriesPath, type TimeSeriesTypeKey } from '../../data/time-series-data-types.js';
 import type {
@@ -16,26 +16,23 @@ import type {
   VerificationAnswer,
 } from '../fitbit-provider.interface.js';
 import { ProviderForbiddenError } from '../provider-errors.js';
+import { civilDateTimeOf, dateOfCivil, timeOfCivil } from './google-civil-time.js';
+import { dataSourceFamilyName } from './google-health.defaults.js';
 import { GoogleHealthClient } from './google-health.client.js';
-import { formatLegacyValue, googleMappingOf, type GoogleTypeMapping, type GooglePoint } from './google-health-data-types.js';
-import { parseGoogleHealthNotification } from './google-health-notifications.js';
+import { filterNameOf, formatLegacyValue, googleMappingOf, type GoogleTypeMapping, type GooglePoint } from './google-health-data-types.js';
+import { parseGoogleHealthNotifications } from './google-health-notifications.js';
 import { GoogleWebhookKeys } from './google-webhook-keys.js';
 import { constantTimeEquals } from '../constant-time-equals.js';
 
 const SIGNATURE_HEADERS = ['x-healthapi-signature', 'google-health-api-signature'];
 const HISTORY_PROBE_DAYS = 90;
 const HISTORY_PROBE_LIMIT = 20;
+/** The most points one list page holds: 10000, sleep and exercise 25. */
 const LIST_PAGE_SIZE: Record<string, number> = { sleep: 25 };
+const MAX_LIST_PAGE_SIZE = 10_000;
+/** subscriptions.list pages are 50 unless asked; ask for Google's largest. */
+const SUBSCRIPTION_PAGE_SIZE = 1000;
 
-const civilDate = (date: string) => {
-  const [year, month, day] = date.split('-').map(Number);
-  return { date: { year, month, day } };
-};
-const dateOfCivil = (civil: { date?: { year?: number; month?: number; day?: number } } | undefined): string | null => {
-  const date = civil?.date;
-  if (!date?.year || !date.month || !date.day) return null;
-  return `${date.year}-${String(date.month).padStart(2, '0')}-${String(date.day).padStart(2, '0')}`;
-};
 const header = (request: IncomingNotificationRequest, name: string) => {
   const value = request.headers[name];
   return Array.isArray(value) ? value[0] : value;
@@ -47,13 +44,14 @@ export class GoogleHealthProvider implements FitbitProvider {
   readonly name = 'google-health' as const;
   readonly defaultScopes: readonly string[];
   private readonly webhookKeys: GoogleWebhookKeys;
+  private readonly logger = new Logger('GoogleHealth');
 
   constructor(
     private readonly config: FitbitConfig,
     private readonly client: GoogleHealthClient,
   ) {
     this.defaultScopes = config.scopes;
-    this.webhookKeys = new GoogleWebhookKeys(() => client.keyset());
+    this.webhookKeys = new GoogleWebhookKeys(() => client.keyset(), { warn: (message) => this.logger.warn(message) });
   }
 
   authorizationParams(): Record<string, string> {
@@ -89,16 +87,22 @@ export class GoogleHealthProvider implements FitbitProvider {
     return googleMappingOf(type)?.scope ?? '';
   }
 
+  /** Types Google sends no webhooks for, and those the subscriber's config does not cover: polled. */
   typesWithoutNotifications(): TimeSeriesTypeKey[] {
-    return TIME_SERIES_TYPES.filter((type) => googleMappingOf(type)?.notifies === false);
+    return TIME_SERIES_TYPES.filter((type) => {
+      const mapping = googleMappingOf(type);
+      return mapping !== undefined && !this.notified(mapping);
+    });
   }
 
   maxRangeDays(type: TimeSeriesTypeKey): number {
     return googleMappingOf(type)?.maxDays ?? 90;
   }
 
-  /** Google has no "member since": walk back in 90-day windows until one holds no steps. */
+  /** The profile's membershipStartDate; without it (no profile scope, no date), walk back in 90-day windows until one holds no steps. */
   async historyStart(accessToken: string): Promise<string> {
+    const member = await this.membershipStart(accessToken);
+    if (member !== null) return member;
     const today = todayIn(await this.timeZone(accessToken));
     const steps = googleMappingOf({ category: 'activities', resource: 'steps' })!;
     let earliest = today;
@@ -134,22 +138,28 @@ export class GoogleHealthProvider implements FitbitProvider {
   async subscribe({ providerUserId, subscriberId }: SubscribeRequest): Promise<void> {
     const manual = this.manualSubscriptions(subscriberId);
     if (!manual) return;
-    const dataTypes = [...new Set(TIME_SERIES_TYPES.map((type) => googleMappingOf(type)).filter((m) => m?.notifies).map((m) => m!.dataType))];
-    await this.client.api('POST', `${manual.path}`, await manual.token(), { user: `users/${providerUserId}`, dataTypes });
+    await this.client.api('POST', manual.path, await manual.token(), { user: `users/${providerUserId}`, dataTypes: this.config.googleHealth.webhookDataTypes });
   }
 
+  /** Every page of the user's subscriptions (`user = "users/…"`), then each deleted. */
   async unsubscribe(_accessToken: string, providerUserId: string): Promise<number> {
     const manual = this.manualSubscriptions(this.config.subscriberId);
     if (!manual) return 0;
     const token = await manual.token();
-    const listed = (await this.client.api('GET', manual.path, token)).body as { subscriptions?: { name?: string; user?: string }[] } | null;
-    let removed = 0;
-    for (const subscription of listed?.subscriptions ?? []) {
-      if (subscription.user !== `users/${providerUserId}` || !subscription.name) continue;
-      await this.client.api('DELETE', `/${subscription.name}`, token);
-      removed += 1;
-    }
-    return removed;
+    const user = `users/${providerUserId}`;
+    const names: string[] = [];
+    let pageToken: string | undefined;
+    do {
+      const query = new URLSearchParams({ filter: `user = "${user}"`, pageSize: String(SUBSCRIPTION_PAGE_SIZE), ...(pageToken ? { pageToken } : {}) });
+      const page = ((await this.client.api('GET', `${manual.path}?${query}`, token)).body ?? {}) as {
+        subscriptions?: { name?: string; user?: string }[];
+        nextPageToken?: string;
+      };
+      for (const subscription of page.subscriptions ?? []) if (subscription.user === user && subscription.name) names.push(subscription.name);
+      pageToken = page.nextPageToken || undefined;
+    } while (pageToken);
+    for (const name of names) await this.client.api('DELETE', `/${name}`, token);
+    return names.length;
   }
 
   /** Google's subscriber verification: a POST of `{"type":"verification"}`, with or without our secret. */
@@ -172,7 +182,11 @@ export class GoogleHealthProvider implements FitbitProvider {
   }
 
   parseNotifications(body: Buffer): ProviderNotification[] {
-    return parseGoogleHealthNotification(body);
+    return parseGoogleHealthNotifications(body);
+  }
+
+  private notified(mapping: GoogleTypeMapping): boolean {
+    return mapping.notifies && this.config.googleHealth.webhookDataTypes.includes(mapping.dataType);
   }
 
   private authorizationMatches(request: IncomingNotificationRequest): boolean {
@@ -197,6 +211,18 @@ export class GoogleHealthProvider implements FitbitProvider {
     }
   }
 
+  /** The profile's `membershipStartDate` (a Date object), or null when the grant lacks the profile scope or the profile has none. */
+  private async membershipStart(accessToken: string): Promise<string | null> {
+    try {
+      const profile = (await this.client.api('GET', '/users/me/profile', accessToken)).body as { membershipStartDate?: unknown } | null;
+      const date = dateOfCivil(profile?.membershipStartDate);
+      return date !== null && isCalendarDate(date) ? date : null;
+    } catch (error) {
+      if (error instanceof ProviderForbiddenError) return null;
+      throw error;
+    }
+  }
+
   private async fetchChunk(accessToken: string, type: TimeSeriesTypeKey, mapping: GoogleTypeMapping, range: DateRange): Promise<DailyValue[]> {
     const path = timeSeriesPath(type);
     const daily: [string, GooglePoint][] =
@@ -215,9 +241,9 @@ export class GoogleHealthProvider implements FitbitProvider {
 
   private async rollup(accessToken: string, mapping: GoogleTypeMapping, range: DateRange): Promise<GooglePoint[]> {
     const body = {
-      range: { start: civilDate(range.start), end: civilDate(addDays(range.end, 1)) },
+      range: { start: civilDateTimeOf(range.start), end: civilDateTimeOf(addDays(range.end, 1)) },
       windowSizeDays: 1,
-      ...(mapping.tracker ? { dataSourceFamily: this.config.googleHealth.trackerDataSourceFamily } : {}),
+      ...(mapping.tracker ? { dataSourceFamily: dataSourceFamilyName(this.config.googleHealth.trackerDataSourceFamily)! } : {}),
     };
     const response = await this.client.api('POST', `/users/me/dataTypes/${mapping.dataType}/dataPoints:dailyRollUp`, accessToken, body);
     return ((response.body as { rollupDataPoints?: GooglePoint[] } | null)?.rollupDataPoints ?? []).filter(Boolean);
@@ -227,22 +253,32 @@ export class GoogleHealthProvider implements FitbitProvider {
     const points: GooglePoint[] = [];
     let pageToken: string | undefined;
     do {
-      const query = new URLSearchParams({ filter, pageSize: String(LIST_PAGE_SIZE[dataType] ?? 1000), ...(pageToken ? { pageToken } : {}) });
+      const query = new URLSearchParams({ filter, pageSize: String(LIST_PAGE_SIZE[dataType] ?? MAX_LIST_PAGE_SIZE), ...(pageToken ? { pageToken } : {}) });
       const response = await this.client.api('GET', `/users/me/dataTypes/${dataType}/dataPoints?${query}`, accessToken);
       const page = (response.body ?? {}) as { dataPoints?: GooglePoint[]; nextPageToken?: string };
-      points.push(...(page.dataPoints ?? []));
+      points.push(...(page.dataPoints ?? []).filter(Boolean));
       pageToken = page.nextPageToken || undefined;
     } while (pageToken);
     return points;
   }
 
-  private civilFilter(field: string, bound: 'civil_start_time' | 'civil_end_time', range: DateRange): string {
-    return `${field}.interval.${bound} >= "${range.start}" AND ${field}.interval.${bound} < "${addDays(range.end, 1)}"`;
+  /** `basal_energy_burned.interval.civil_start_time >= "2026-03-01" AND … < "2026-03-08"`: the type's snake_case filter field over local days. */
+  private civilFilter(dataType: string, bound: 'civil_start_time' | 'civil_end_time', range: DateRange): string {
+    const field = `${filterNameOf(dataType)}.interval.${bound}`;
+    return `${field} >= "${range.start}" AND ${field} < "${addDays(range.end, 1)}"`;
   }
 
+  /** Listed points summed per local day of their civil start (a day may come as one point or as many). */
   private async dailyPoints(accessToken: string, mapping: GoogleTypeMapping, range: DateRange): Promise<[string, GooglePoint][]> {
-    const points = await this.listPoints(accessToken, mapping.dataType, this.civilFilter('basalEnergyBurned', 'civil_start_time', range));
-    return points.map((point) => [String(point.basalEnergyBurned?.interval?.civilStartTime ?? '').slice(0, 10), point]);
+    const points = await this.listPoints(accessToken, mapping.dataType, this.civilFilter(mapping.dataType, 'civil_start_time', range));
+    const days = new Map<string, number>();
+    for (const point of points) {
+      const date = dateOfCivil(point.basalEnergyBurned?.interval?.civilStartTime);
+      const kcal = mapping.value(point);
+      if (date === null || typeof kcal !== 'number') continue;
+      days.set(date, (days.get(date) ?? 0) + kcal);
+    }
+    return [...days].map(([date, kcal]) => [date, { basalEnergyBurned: { kcal } }]);
   }
 
   /** One summary per night, dated like Fitbit's sleep log: by the local day the sleep ended. */
@@ -250,10 +286,10 @@ export class GoogleHealthProvider implements FitbitProvider {
     const points = await this.listPoints(accessToken, 'sleep', this.civilFilter('sleep', 'civil_end_time', range));
     const nights = new Map<string, GooglePoint[]>();
     for (const point of points) {
-      const date = String(point.sleep?.interval?.civilEndTime ?? '').slice(0, 10);
+      const date = dateOfCivil(point.sleep?.interval?.civilEndTime);
       if (date) nights.set(date, [...(nights.get(date) ?? []), point.sleep]);
     }
-    return [...nights].map(([date, sessions]) => [date, summariseSleep(sessions)]);
+    return [...nights].map(([date, sessions]) => [date, summariseNight(sessions)]);
   }
 
   private async latestHeightMetres(accessToken: string): Promise<number | null> {
@@ -263,17 +299,23 @@ export class GoogleHealthProvider implements FitbitProvider {
   }
 }
 
-/** The night's totals; start time and the minutes around sleep come from the main session. */
-function summariseSleep(sessions: GooglePoint[]): GooglePoint {
-  const main = sessions.find((session) => session.type === 'MAIN') ?? sessions[0]!;
-  const total = (field: string) => sessions.reduce((sum, session) => sum + (Number(session.summary?.[field]) || 0), 0);
-  const start = String(main.interval?.civilStartTime ?? '');
+const minutes = (session: GooglePoint, field: string) => Number(session.summary?.[field]) || 0;
+
+/**
+ * One night as Fitbit's sleep log counted it: the minutes of every session (naps too) added up; the
+ * start time and the minutes around sleep from the main sleep (`metadata.mainSleep`, else the longest).
+ */
+export function summariseNight(sessions: GooglePoint[]): GooglePoint {
+  const main =
+    sessions.find((session) => session.metadata?.mainSleep === true) ??
+    [...sessions].sort((a, b) => minutes(b, 'minutesInSleepPeriod') - minutes(a, 'minutesInSleepPeriod'))[0]!;
+  const total = (field: string) => sessions.reduce((sum, session) => sum + minutes(session, field), 0);
   return {
-    startTime: /T\d{2}:\d{2}/.test(start) ? start.slice(11, 16) : null,
+    startTime: timeOfCivil(main.interval?.civilStartTime),
     minutesInSleepPeriod: total('minutesInSleepPeriod'),
     minutesAsleep: total('minutesAsleep'),
     minutesAwake: total('minutesAwake'),
-    minutesToFallAsleep: Number(main.summary?.minutesToFallAsleep ?? 0),
-    minutesAfterWakeUp: Number(main.summary?.minutesAfterWakeUp ?? 0),
+    minutesToFallAsleep: minutes(main, 'minutesToFallAsleep'),
+    minutesAfterWakeUp: minutes(main, 'minutesAfterWakeUp'),
   };
 }

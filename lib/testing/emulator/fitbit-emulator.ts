@@ -17,6 +17,7 @@ import type { FitbitNotification } from './fitbit-web-api/outbound/notification-
 import type { GoogleManualSubscription } from './google-health/api/manual-subscriptions.js';
 import { GoogleHealthMode, type GoogleNotificationSpec } from './google-health/google-health-mode.js';
 import type { GoogleDelivery, GoogleNotification, GoogleSubscriberVerification } from './google-health/webhooks/notification-sender.js';
+import type { WebhookKeySpec } from './google-health/webhooks/webhook-keys.js';
 
 export interface EmulatorFaults {
   inject(spec: FaultSpec): void;
@@ -212,7 +213,7 @@ export class FitbitEmulator {
    * google-health mode: POSTs the notification (raw JSON) with `Authorization` (default the `webhookAuthorization`
    * option; null for none) and a Tink ECDSA signature in X-HEALTHAPI-SIGNATURE (or GOOGLE-HEALTH-API-SIGNATURE).
    */
-  sendGoogleNotification(url: string, notification: GoogleNotification | Record<string, unknown>, delivery?: GoogleDelivery): Promise<DeliveryResult> {
+  sendGoogleNotification(url: string, notification: GoogleNotification | GoogleNotification[] | Record<string, unknown> | unknown[], delivery?: GoogleDelivery): Promise<DeliveryResult> {
     return this.google('sendGoogleNotification').sendGoogleNotification(url, notification, delivery);
   }
 
@@ -221,9 +222,12 @@ export class FitbitEmulator {
     return this.google('verifyGoogleSubscriber').verifyGoogleSubscriber(url, authorization);
   }
 
-  /** google-health mode: a new signing key with a new id becomes primary (the old one stays in the keyset); returns its id. */
-  rotateWebhookKey(): number {
-    return this.google('rotateWebhookKey').rotateWebhookKey();
+  /**
+   * google-health mode: a new signing key with a new id becomes primary (the old one stays in the keyset); returns its id.
+   * ECDSA P-256 SHA-256 DER with the TINK prefix unless `spec` names another algorithm, hash, encoding or output prefix.
+   */
+  rotateWebhookKey(spec?: WebhookKeySpec): number {
+    return this.google('rotateWebhookKey').rotateWebhookKey(spec);
   }
 
   /** google-health mode: the subscriptions created through the project-level MANUAL subscription API. */

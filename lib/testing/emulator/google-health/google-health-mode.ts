@@ -26,7 +26,7 @@ import {
   type GoogleNotification,
   type GoogleSubscriberVerification,
 } from './webhooks/notification-sender.js';
-import { WebhookKeyRing } from './webhooks/webhook-keys.js';
+import { WebhookKeyRing, type WebhookKeySpec } from './webhooks/webhook-keys.js';
 
 export const KEYSET_PATH = '/webhooks/webhooks_public_keyset.json';
 
@@ -184,7 +184,7 @@ export class GoogleHealthMode implements EmulatorModeCore {
     };
   }
 
-  sendGoogleNotification(url: string, notification: GoogleNotification | Record<string, unknown>, delivery?: GoogleDelivery) {
+  sendGoogleNotification(url: string, notification: GoogleNotification | GoogleNotification[] | Record<string, unknown> | unknown[], delivery?: GoogleDelivery) {
     return sendGoogleNotification(this.keys, this.context.options.webhookAuthorization, url, notification, delivery);
   }
 
@@ -192,8 +192,8 @@ export class GoogleHealthMode implements EmulatorModeCore {
     return verifyGoogleSubscriber(this.keys, url, authorization);
   }
 
-  rotateWebhookKey(): number {
-    return this.keys.rotate();
+  rotateWebhookKey(spec?: WebhookKeySpec): number {
+    return this.keys.rotate(spec);
   }
 
   manualSubscriptions(): GoogleManualSubscription[] {

@@ -34,7 +34,7 @@ export async function sendGoogleNotification(
   keys: WebhookKeyRing,
   defaultAuthorization: string | null,
   url: string,
-  notification: GoogleNotification | Record<string, unknown>,
+  notification: GoogleNotification | GoogleNotification[] | Record<string, unknown> | unknown[],
   delivery: GoogleDelivery = {},
 ): Promise<DeliveryResult> {
   const body = JSON.stringify(notification);
