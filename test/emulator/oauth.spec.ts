@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FitbitEmulator } from '../../lib/testing/index.js';
+import { FitbitEmulator } from '../../lib/testing/index.js';
 import {
   authorizeCode,
   authorizeUrl,
   basicAuth,
   callApi,
   CLIENT_ID,
+  CLIENT_SECRET,
   errorTypeOf,
   pkcePair,
   postForm,
@@ -48,13 +49,38 @@ describe('emulator OAuth (legacy Fitbit)', () => {
       ['a code_challenge longer than 128 characters', { code_challenge: 'a'.repeat(129) }],
       ['code_challenge_method plain', { code_challenge_method: 'plain' }],
       ['no PKCE at all', { code_challenge: undefined, code_challenge_method: undefined }],
-    ])('answers 400 with an HTML page and no redirect for %s', async (_what, overrides) => {
+    ])('answers 400 with an HTML page and no redirect for %s (requirePkce, as the suite runs it for our own client)', async (_what, overrides) => {
       const { challenge } = pkcePair();
       const response = await fetch(authorizeUrl(emulator, validAuthorizeParams(challenge, overrides)), { redirect: 'manual' });
       expect(response.status).toBe(400);
       expect(response.headers.get('location')).toBeNull();
       expect(response.headers.get('content-type')).toContain('text/html');
       expect(await response.text()).toContain('<!doctype html>');
+    });
+
+    it('is as lenient as Fitbit by default: the plain authorization-code flow of server apps, and the plain PKCE method', async () => {
+      const lenient = await FitbitEmulator.start({ mode: 'fitbit', clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [REDIRECT_URI] });
+      lenient.addUser();
+      try {
+        const exchangeAt = (code: string, form: Record<string, string> = {}) =>
+          postForm(lenient.urls.tokenUrl, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, ...form }, basicAuth());
+        // python-fitbit 0.3.1: no code_challenge at all, then the code with Basic client credentials.
+        const noPkce = await authorizeCode(lenient, '', { code_challenge: undefined, code_challenge_method: undefined });
+        expect((await exchangeAt(noPkce)).status).toBe(200);
+        const { verifier } = pkcePair();
+        for (const method of ['plain', undefined]) {
+          const plain = await authorizeCode(lenient, verifier, { code_challenge_method: method });
+          expect((await exchangeAt(plain, { code_verifier: `${verifier}x` })).status, `${method} with the wrong verifier`).toBe(400);
+          const again = await authorizeCode(lenient, verifier, { code_challenge_method: method });
+          expect((await exchangeAt(again, { code_verifier: verifier })).status, `${method}`).toBe(200);
+        }
+        const s256 = pkcePair();
+        expect((await exchangeAt(await authorizeCode(lenient, s256.challenge), { code_verifier: s256.verifier })).status).toBe(200);
+        const unknownMethod = await fetch(authorizeUrl(lenient, validAuthorizeParams(verifier, { code_challenge_method: 'S512' })), { redirect: 'manual' });
+        expect(unknownMethod.status).toBe(400);
+      } finally {
+        await lenient.stop();
+      }
     });
 
     it('accepts any http(s) redirect_uri when none are registered', async () => {

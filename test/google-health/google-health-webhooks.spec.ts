@@ -8,20 +8,26 @@ import { FitbitJobsProducer } from '../../lib/subscriptions/fitbit-jobs.producer
 import { TimeSeriesPoller } from '../../lib/subscriptions/time-series-poller.js';
 import { TimeSeriesImporter } from '../../lib/subscriptions/time-series-importer.service.js';
 import { addDays } from '../../lib/data/calendar.js';
-import type { FitbitEmulator } from '../../lib/testing/index.js';
+import type { FitbitEmulator, WebhookKeySpec } from '../../lib/testing/index.js';
 import { createSqliteDataSource, type TestDataSource } from '../support/databases.js';
 import { emulatorOptions, startEmulator, WEBHOOK_AUTHORIZATION } from '../support/fitbit-fixture.js';
 import { fitbitQueueOf, isolatedQueueOptions, pendingJobs } from '../support/fitbit-queue.js';
 import { startFitbitTestApp, type FitbitTestApp } from '../support/fitbit-test-app.js';
 
 /** Stores a google-health link for the emulator user, as complete/ would (placeholder tokens unless given). */
-function linkGoogleUser(app: FitbitTestApp, userId: string, user: { id: string; healthUserId?: string }, tokens?: { accessToken: string; refreshToken: string; expiresAt: number }) {
+function linkGoogleUser(
+  app: FitbitTestApp,
+  userId: string,
+  user: { id: string; healthUserId?: string },
+  tokens?: { accessToken: string; refreshToken: string; expiresAt: number },
+  timeZone = 'UTC',
+) {
   return app.app.get(UserLinkStore).save({
     userId,
     provider: 'google-health',
     providerUserId: user.healthUserId!,
     legacyUserId: user.id,
-    timeZone: 'UTC',
+    timeZone,
     tokens: { ...(tokens ?? { accessToken: 'a', refreshToken: 'r', expiresAt: Date.now() + 3_600_000 }), scopes: [] },
   });
 }
@@ -112,6 +118,39 @@ describe('Google Health webhooks at update/ (subscriptions on)', () => {
     expect((await emulator.sendGoogleNotification(updateUrl, notice)).status).toBe(204);
     expect(keysetFetches()).toBe(before + 1);
     expect((await emulator.sendGoogleNotification(updateUrl, notice, { signature: 'unknown-key' })).status).toBe(404);
+  });
+
+  it.each<[string, WebhookKeySpec]>([
+    ['ECDSA P-256 with IEEE P1363 signatures', { encoding: 'IEEE_P1363' }],
+    ['ECDSA P-384 SHA-384', { algorithm: 'ECDSA_P384' }],
+    ['the LEGACY output prefix', { outputPrefix: 'LEGACY' }],
+    ['the RAW output prefix', { outputPrefix: 'RAW' }],
+    ['Ed25519', { algorithm: 'ED25519' }],
+  ])('accepts notices signed with %s, as the keyset says', async (_name, spec) => {
+    emulator.rotateWebhookKey(spec);
+    const notice = emulator.googleNotification(emulator.addUser().id, 'steps', { startDate: '2026-03-01' });
+    expect((await emulator.sendGoogleNotification(updateUrl, notice)).status).toBe(204);
+    expect((await emulator.sendGoogleNotification(updateUrl, notice, { signature: 'invalid' })).status).toBe(404);
+  });
+
+  it('takes a JSON array of notices', async () => {
+    const [first, second] = [emulator.addUser(), emulator.addUser()];
+    const notices = [
+      emulator.googleNotification(first.id, 'steps', { startDate: '2026-03-01' }),
+      emulator.googleNotification(second.id, 'weight', { startDate: '2026-03-04' }),
+    ];
+    expect((await emulator.sendGoogleNotification(updateUrl, notices)).status).toBe(204);
+    expect((await queuedFetches()).sort()).toEqual(['activities/steps@2026-03-01', 'activities/tracker/steps@2026-03-01', 'body/bmi@2026-03-04', 'body/weight@2026-03-04'].sort());
+  });
+
+  it('dates an interval with only physical times in the user\'s zone, and one with only a start by that day', async () => {
+    const user = emulator.addUser({ timezone: 'Pacific/Auckland' });
+    await linkGoogleUser(app, '31', user, undefined, 'Pacific/Auckland');
+    const notice = (intervals: object[]) => ({ data: { healthUserId: user.healthUserId, dataType: 'weight', operation: 'UPSERT', intervals } });
+    // 20:00 UTC on 1 March is 09:00 on 2 March in Auckland (UTC+13).
+    expect((await emulator.sendGoogleNotification(updateUrl, notice([{ physicalTimeInterval: { startTime: '2026-03-01T20:00:00Z', endTime: '2026-03-01T21:00:00Z' } }]))).status).toBe(204);
+    expect((await emulator.sendGoogleNotification(updateUrl, notice([{ civilIso8601TimeInterval: { startTime: '2026-03-05T08:00:00' } }]))).status).toBe(204);
+    expect((await queuedFetches()).sort()).toEqual(['body/bmi@2026-03-02', 'body/bmi@2026-03-05', 'body/weight@2026-03-02', 'body/weight@2026-03-05'].sort());
   });
 
 });

@@ -3,7 +3,7 @@ import { parseTinkPublicKeyset, type TinkVerificationKey } from './tink-public-k
 const TINK_PREFIX = 0x01;
 const LEGACY_PREFIX = 0x00;
 const PREFIX_LENGTH = 5;
-/** An unknown key id fetches the keyset again at most this often: forged ids cannot make us fetch once per request. */
+/** A signature no known key verifies fetches the keyset again at most this often: forgeries cannot make us fetch once per request. */
 const DEFAULT_REFETCH_INTERVAL_MS = 60_000;
 /** Standard base64 with its padding, nothing else (Buffer.from would skip any other character). */
 const CANONICAL_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
@@ -23,10 +23,10 @@ export function strictBase64(text: string): Buffer | null {
 }
 
 /**
- * Google's webhook signing keys: the public Tink keyset, fetched once, and again when a signature
- * names a key id we do not know (keys rotate), but never more than once per `refetchIntervalMs` for
- * such ids. Every key is used as its keyset entry says (algorithm, hash, curve, encoding, output
- * prefix). It caches public data only.
+ * Google's webhook signing keys: the public Tink keyset, fetched once, and again when no key we hold
+ * verifies a signature (keys rotate; a RAW key names no id), but never more than once per
+ * `refetchIntervalMs` for such signatures. Every key is used as its keyset entry says (algorithm,
+ * hash, curve, encoding, output prefix). It caches public data only.
  */
 export class GoogleWebhookKeys {
   private keys: TinkVerificationKey[] = [];
@@ -51,7 +51,7 @@ export class GoogleWebhookKeys {
     if (raw === null) return false;
     if (!this.loaded) await this.reload();
     const outcome = this.check(body, raw);
-    if (outcome !== 'unknown-key') return outcome === 'valid';
+    if (outcome !== 'invalid') return outcome === 'valid';
     const now = this.now();
     if (now - this.lastRefetchAt < this.refetchIntervalMs) return false;
     this.lastRefetchAt = now;
@@ -59,7 +59,8 @@ export class GoogleWebhookKeys {
     return this.check(body, raw) === 'valid';
   }
 
-  private check(body: Buffer, raw: Buffer): 'valid' | 'invalid' | 'unknown-key' {
+  /** `refused`: the signature names a key the keyset holds but nobody can verify with (logged when read). */
+  private check(body: Buffer, raw: Buffer): 'valid' | 'invalid' | 'refused' {
     const prefixed = raw.length > PREFIX_LENGTH && (raw[0] === TINK_PREFIX || raw[0] === LEGACY_PREFIX) ? raw.readUInt32BE(1) : null;
     const candidates = this.keys.filter(
       (key) =>
@@ -72,7 +73,7 @@ export class GoogleWebhookKeys {
       if (safely(() => key.verify(data, raw.subarray(PREFIX_LENGTH)))) return 'valid';
     }
     for (const key of this.keys) if (key.outputPrefix === 'RAW' && safely(() => key.verify(body, raw))) return 'valid';
-    return prefixed !== null && candidates.length === 0 && !this.refusedIds.has(prefixed) ? 'unknown-key' : 'invalid';
+    return prefixed !== null && candidates.length === 0 && this.refusedIds.has(prefixed) ? 'refused' : 'invalid';
   }
 
   private reload(): Promise<void> {

@@ -17,7 +17,7 @@ import type { FitbitNotification } from './fitbit-web-api/outbound/notification-
 import type { GoogleManualSubscription } from './google-health/api/manual-subscriptions.js';
 import { GoogleHealthMode, type GoogleNotificationSpec } from './google-health/google-health-mode.js';
 import type { GoogleDelivery, GoogleNotification, GoogleSubscriberVerification } from './google-health/webhooks/notification-sender.js';
-import type { WebhookKeySpec } from './google-health/webhooks/webhook-keys.js';
+import type { SignatureChoice, WebhookKeySpec } from './google-health/webhooks/webhook-keys.js';
 
 export interface EmulatorFaults {
   inject(spec: FaultSpec): void;
@@ -215,6 +215,11 @@ export class FitbitEmulator {
    */
   sendGoogleNotification(url: string, notification: GoogleNotification | GoogleNotification[] | Record<string, unknown> | unknown[], delivery?: GoogleDelivery): Promise<DeliveryResult> {
     return this.google('sendGoogleNotification').sendGoogleNotification(url, notification, delivery);
+  }
+
+  /** google-health mode: the X-HEALTHAPI-SIGNATURE value the emulator sends with these exact bytes (base64 Tink signature of its primary key). */
+  googleSignature(body: string | Buffer, choice: SignatureChoice = 'valid'): string | null {
+    return this.google('googleSignature').googleSignature(body, choice);
   }
 
   /** google-health mode: two POSTs of {"type":"verification"}, with and without the Authorization value; verified when 201 then 401/403. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EmulatorUser, FitbitEmulator } from '../../../lib/testing/index.js';
+import { GoogleHealthContract, type EmulatorUser, type FitbitEmulator } from '../../../lib/testing/index.js';
 import {
   ACTIVITY,
   authorize,
@@ -17,6 +17,7 @@ import {
   SETTINGS,
   SLEEP,
   startGoogleEmulator,
+  scope,
 } from './helpers/google-client.js';
 
 describe('google-health OAuth', () => {
@@ -121,6 +122,21 @@ describe('google-health OAuth', () => {
     });
     expect(wrong.status).toBe(400);
     expect(wrong.body).toEqual({ error: 'invalid_grant', error_description: 'Invalid code verifier.' });
+  });
+
+  it('takes every documented scope: all of the discovery document\'s, the scopes page\'s (nutrition.readonly) and OpenID\'s', async () => {
+    const scopes = [
+      ...GoogleHealthContract.load().scopes,
+      scope('nutrition.readonly'),
+      scope('ecg.readonly'),
+      scope('irn.readonly'),
+      'openid',
+      'email',
+      'profile',
+      'https://www.googleapis.com/auth/userinfo.email',
+    ];
+    const granted = await authorize(emulator, pkcePair().challenge, { scope: scopes.join(' ') });
+    expect(granted.get('scope')!.split(' ').sort()).toEqual([...new Set(scopes)].sort());
   });
 
   it('rejects unknown clients, unknown scopes and unregistered redirect URIs on the authorize page', async () => {

@@ -26,7 +26,7 @@ import {
   type GoogleNotification,
   type GoogleSubscriberVerification,
 } from './webhooks/notification-sender.js';
-import { WebhookKeyRing, type WebhookKeySpec } from './webhooks/webhook-keys.js';
+import { WebhookKeyRing, type SignatureChoice, type WebhookKeySpec } from './webhooks/webhook-keys.js';
 
 export const KEYSET_PATH = '/webhooks/webhooks_public_keyset.json';
 
@@ -190,6 +190,10 @@ export class GoogleHealthMode implements EmulatorModeCore {
 
   verifyGoogleSubscriber(url: string, authorization: string): Promise<GoogleSubscriberVerification> {
     return verifyGoogleSubscriber(this.keys, url, authorization);
+  }
+
+  googleSignature(body: string | Buffer, choice: SignatureChoice): string | null {
+    return this.keys.signature(body, choice);
   }
 
   rotateWebhookKey(spec?: WebhookKeySpec): number {

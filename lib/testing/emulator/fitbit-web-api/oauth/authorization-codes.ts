@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { EmulatorClock } from '../../core/clock.js';
+import type { PkceChallenge } from '../../core/pkce.js';
 
 const CODE_LIFETIME_MS = 10 * 60 * 1000;
 
@@ -7,7 +8,7 @@ export interface AuthorizationCode {
   userId: string;
   scopes: string[];
   redirectUri: string;
-  codeChallenge: string | null;
+  pkce: PkceChallenge | null;
   expiresAt: number;
 }
 

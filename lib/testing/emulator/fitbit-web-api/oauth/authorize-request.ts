@@ -1,19 +1,25 @@
 import { isHttpUrl } from '../../core/http-url.js';
 import type { ResolvedEmulatorOptions } from '../../emulator-options.js';
 import { isFitbitScope } from '../fitbit-scopes.js';
-import { isValidCodeChallenge } from './pkce.js';
+import { readPkce, type PkceChallenge, type PkceProblem } from '../../core/pkce.js';
 
 export interface AuthorizeRequest {
   redirectUri: string;
   scopes: string[];
   state: string | undefined;
-  codeChallenge: string | null;
+  pkce: PkceChallenge | null;
 }
 
 export type AuthorizeRequestCheck = { ok: true; request: AuthorizeRequest } | { ok: false; problem: string };
 
 const PROMPTS = new Set(['none', 'consent', 'login', 'login consent', 'consent login']);
 
+
+const PKCE_PROBLEMS: Record<PkceProblem, (strict: boolean) => string> = {
+  missing: (strict) => (strict ? 'The code_challenge and code_challenge_method parameters are required.' : 'The code_challenge parameter is required with code_challenge_method.'),
+  method: (strict) => `The code_challenge_method parameter must be ${strict ? '"S256"' : '"S256" or "plain"'}.`,
+  format: () => 'The code_challenge parameter must be 43 to 128 characters of [A-Za-z0-9-._~].',
+};
 
 /** Validates authorize's query the way Fitbit does; any problem means an error page, never a redirect. */
 export function checkAuthorizeRequest(query: Record<string, string>, options: ResolvedEmulatorOptions): AuthorizeRequestCheck {
@@ -36,20 +42,12 @@ export function checkAuthorizeRequest(query: Record<string, string>, options: Re
   const unknown = scopes.filter((scope) => !isFitbitScope(scope));
   if (unknown.length > 0) return fail(`Unknown scope: ${unknown.join(', ')}.`);
 
-  const challenge = query.code_challenge;
-  const method = query.code_challenge_method;
-  if (challenge === undefined && method === undefined) {
-    if (options.requirePkce) return fail('The code_challenge and code_challenge_method parameters are required.');
-  } else {
-    if (method !== 'S256') return fail('The code_challenge_method parameter must be "S256".');
-    if (challenge === undefined || !isValidCodeChallenge(challenge)) {
-      return fail('The code_challenge parameter must be 43 to 128 characters of [A-Za-z0-9-._~].');
-    }
-  }
+  const pkce = readPkce(query.code_challenge, query.code_challenge_method, options.requirePkce);
+  if (!pkce.ok) return fail(PKCE_PROBLEMS[pkce.problem](options.requirePkce));
 
   if (query.prompt !== undefined && !PROMPTS.has(query.prompt)) return fail(`The prompt value "${query.prompt}" is not supported.`);
 
-  return { ok: true, request: { redirectUri, scopes, state: query.state, codeChallenge: challenge ?? null } };
+  return { ok: true, request: { redirectUri, scopes, state: query.state, pkce: pkce.pkce } };
 }
 
 /** The redirect back to the app, with Fitbit's trailing `#_=_`. */

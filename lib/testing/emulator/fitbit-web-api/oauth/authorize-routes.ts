@@ -14,7 +14,7 @@ export function authorizeRoutes(context: EmulatorContext, codes: AuthorizationCo
 
   const codeRedirect = (request: AuthorizeRequest, userId: string, scopes: string[]): EmulatorResponse =>
     redirectResponse(
-      redirectBack(request, { code: codes.create({ userId, scopes, redirectUri: request.redirectUri, codeChallenge: request.codeChallenge }) }),
+      redirectBack(request, { code: codes.create({ userId, scopes, redirectUri: request.redirectUri, pkce: request.pkce }) }),
     );
 
   const authorize = (http: EmulatorRequest): EmulatorResponse => {

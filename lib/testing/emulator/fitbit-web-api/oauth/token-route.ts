@@ -4,7 +4,7 @@ import type { EmulatorContext } from '../../emulator-mode.js';
 import { fitbitAuthError } from '../fitbit-errors.js';
 import type { AuthorizationCodes } from './authorization-codes.js';
 import { hasClientCredentials } from './basic-auth.js';
-import { s256Challenge } from './pkce.js';
+import { verifierMatches } from '../../core/pkce.js';
 import { ACCESS_TOKEN_LIFETIME_SECONDS, type TokenGrantRecord, type TokenStore } from './token-store.js';
 
 const tokenAnswer = (grant: TokenGrantRecord): EmulatorResponse =>
@@ -34,9 +34,9 @@ export function tokenRoute(context: EmulatorContext, codes: AuthorizationCodes, 
     if (form.get('redirect_uri') !== grant.redirectUri) {
       return fitbitAuthError(400, 'invalid_grant', 'Invalid redirect_uri parameter value: it must match the one used to authorize.');
     }
-    if (grant.codeChallenge !== null) {
+    if (grant.pkce !== null) {
       const verifier = form.get('code_verifier');
-      if (!verifier || s256Challenge(verifier) !== grant.codeChallenge) {
+      if (!verifier || !verifierMatches(grant.pkce, verifier)) {
         return fitbitAuthError(400, 'invalid_grant', 'Invalid code_verifier parameter value.');
       }
     }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { EmulatorClock } from '../../core/clock.js';
+import type { PkceChallenge } from '../../core/pkce.js';
 
 const CODE_LIFETIME_MS = 10 * 60 * 1000;
 
@@ -8,7 +9,7 @@ export interface GoogleAuthorizationCode {
   /** What the token answer grants: the consented scopes (plus earlier ones with include_granted_scopes). */
   scopes: string[];
   redirectUri: string;
-  codeChallenge: string | null;
+  pkce: PkceChallenge | null;
   /** The exchange answers with a refresh token. */
   withRefreshToken: boolean;
   expiresAt: number;

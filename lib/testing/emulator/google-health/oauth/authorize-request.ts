@@ -1,13 +1,13 @@
 import { isHttpUrl } from '../../core/http-url.js';
 import type { ResolvedEmulatorOptions } from '../../emulator-options.js';
 import { isGoogleHealthScope } from '../google-scopes.js';
-import { isValidCodeChallenge } from './pkce.js';
+import { readPkce, type PkceChallenge, type PkceProblem } from '../../core/pkce.js';
 
 export interface GoogleAuthorizeRequest {
   redirectUri: string;
   scopes: string[];
   state: string | undefined;
-  codeChallenge: string | null;
+  pkce: PkceChallenge | null;
   /** access_type=offline: the code exchange answers with a refresh token. */
   offline: boolean;
   /** prompt includes consent: the user is asked again (and a new refresh token issued). */
@@ -20,6 +20,12 @@ export type GoogleAuthorizeCheck = { ok: true; request: GoogleAuthorizeRequest }
 
 const PROMPT_VALUES = new Set(['none', 'consent', 'select_account']);
 
+
+const PKCE_PROBLEMS: Record<PkceProblem, (method: string | undefined, strict: boolean) => string> = {
+  missing: () => 'Missing required parameter: code_challenge',
+  method: (method, strict) => `Invalid code_challenge_method: ${method ?? '(plain)'}${strict ? '; this app requires S256.' : ''}`,
+  format: () => 'Invalid code_challenge: it must be 43 to 128 characters of [A-Za-z0-9-._~].',
+};
 
 /** Validates accounts.google.com/o/oauth2/v2/auth's query; any problem is an error page, never a redirect. */
 export function checkGoogleAuthorizeRequest(query: Record<string, string>, options: ResolvedEmulatorOptions): GoogleAuthorizeCheck {
@@ -55,15 +61,8 @@ export function checkGoogleAuthorizeRequest(query: Record<string, string>, optio
     return fail('invalid_request', `Invalid parameter value for include_granted_scopes: ${includeGranted}`);
   }
 
-  const challenge = query.code_challenge;
-  const method = query.code_challenge_method;
-  if (challenge === undefined && method === undefined) {
-    if (options.requirePkce) return fail('invalid_request', 'Missing required parameter: code_challenge');
-  } else {
-    if (challenge === undefined) return fail('invalid_request', 'Missing required parameter: code_challenge');
-    if (method !== 'S256') return fail('invalid_request', `Invalid code_challenge_method: ${method ?? '(plain)'}; this app requires S256.`);
-    if (!isValidCodeChallenge(challenge)) return fail('invalid_request', 'Invalid code_challenge: it must be 43 to 128 characters of [A-Za-z0-9-._~].');
-  }
+  const pkce = readPkce(query.code_challenge, query.code_challenge_method, options.requirePkce);
+  if (!pkce.ok) return fail('invalid_request', PKCE_PROBLEMS[pkce.problem](pkce.method, options.requirePkce));
 
   return {
     ok: true,
@@ -71,7 +70,7 @@ export function checkGoogleAuthorizeRequest(query: Record<string, string>, optio
       redirectUri,
       scopes,
       state: query.state,
-      codeChallenge: challenge ?? null,
+      pkce: pkce.pkce,
       offline: accessType === 'offline',
       promptConsent: prompts.includes('consent'),
       includeGrantedScopes: includeGranted === 'true',

@@ -19,7 +19,7 @@ export function googleAuthorizeRoutes(context: EmulatorContext, codes: GoogleAut
     const scopes = [...consented];
     if (request.includeGrantedScopes && grant) for (const scope of grant.scopes) if (!scopes.includes(scope)) scopes.push(scope);
     const withRefreshToken = request.offline && (consentShown || request.promptConsent || !grant?.hasRefreshToken);
-    const code = codes.create({ userId, scopes, redirectUri: request.redirectUri, codeChallenge: request.codeChallenge, withRefreshToken });
+    const code = codes.create({ userId, scopes, redirectUri: request.redirectUri, pkce: request.pkce, withRefreshToken });
     return redirectResponse(redirectBack(request, { code, scope: scopes.join(' ') }));
   };
 

@@ -5,7 +5,7 @@ import { oauthError } from '../google-errors.js';
 import type { GoogleAuthorizationCodes } from './authorization-codes.js';
 import { checkClient } from './client-auth.js';
 import { EXPIRES_IN_SECONDS, type GoogleTokenStore, type IssuedGoogleTokens } from './google-tokens.js';
-import { s256Challenge } from './pkce.js';
+import { verifierMatches } from '../../core/pkce.js';
 
 const tokenAnswer = (issued: IssuedGoogleTokens): EmulatorResponse =>
   jsonResponse(200, {
@@ -24,10 +24,10 @@ export function googleTokenRoutes(context: EmulatorContext, codes: GoogleAuthori
     const grant = codes.redeem(code);
     if (!grant) return oauthError(400, 'invalid_grant', 'Malformed auth code.');
     if (form.get('redirect_uri') !== grant.redirectUri) return oauthError(400, 'redirect_uri_mismatch', 'Bad Request');
-    if (grant.codeChallenge !== null) {
+    if (grant.pkce !== null) {
       const verifier = form.get('code_verifier');
       if (!verifier) return oauthError(400, 'invalid_grant', 'Missing code verifier.');
-      if (s256Challenge(verifier) !== grant.codeChallenge) return oauthError(400, 'invalid_grant', 'Invalid code verifier.');
+      if (!verifierMatches(grant.pkce, verifier)) return oauthError(400, 'invalid_grant', 'Invalid code verifier.');
     }
     return tokenAnswer(tokens.issue(grant.userId, grant.scopes, grant.withRefreshToken));
   };
