@@ -36,6 +36,7 @@ describe('the Google Health mapping of the seed types', () => {
       weight: { weightGramsAvg: 72400 },
       activeMinutes: { activeMinutesRollupByActivityLevel: [{ activityLevel: 'LIGHT', activeMinutesSum: '180' }, { activityLevel: 'VIGOROUS', activeMinutesSum: '12' }] },
     };
+    expect(contract.checkSchema('DailyRollupDataPoint', bucket)).toEqual([]);
     expect(mapping('activities/steps').value(bucket)).toBe(8421);
     expect(mapping('activities/distance').value(bucket)).toBe(7.42);
     expect(mapping('activities/elevation').value(bucket)).toBe(36);
