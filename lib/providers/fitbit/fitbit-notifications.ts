@@ -1,17 +1,13 @@
 import { isCalendarDate } from '../../data/calendar.js';
 import { isTimeSeriesCategory } from '../../data/time-series-data-types.js';
 import { NotificationFormatError, type ProviderNotification } from '../fitbit-provider.interface.js';
+import { notificationJson } from '../notification-json.js';
 
 const REVOKING_COLLECTIONS = new Set(['userRevokedAccess', 'deleteUser']);
 
 /** Parses Fitbit's notification batch: a JSON array of `{collectionType, date, ownerId, ownerType, subscriptionId}`. */
 export function parseFitbitNotifications(body: Buffer): ProviderNotification[] {
-  let batch: unknown;
-  try {
-    batch = JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new NotificationFormatError('the body is not JSON');
-  }
+  const batch = notificationJson(body);
   if (!Array.isArray(batch)) throw new NotificationFormatError('the body is not a JSON array');
   return batch.flatMap((item: unknown, index): ProviderNotification[] => {
     if (typeof item !== 'object' || item === null) throw new NotificationFormatError(`notification ${index} is not an object`);

@@ -1,5 +1,6 @@
 import { addDays, daysBetween, isCalendarDate } from '../../data/calendar.js';
 import { MAX_DAYS_PER_NOTIFICATION, NotificationFormatError, type InstantSpan, type ProviderNotification } from '../fitbit-provider.interface.js';
+import { notificationJson } from '../notification-json.js';
 import { seedPathsOf } from './google-health-data-types.js';
 
 const CIVIL = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?$/;
@@ -93,12 +94,7 @@ function readNotice(notice: unknown): ProviderNotification[] {
  * or only a start. A body with any malformed notice is refused whole.
  */
 export function parseGoogleHealthNotifications(body: Buffer): ProviderNotification[] {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new NotificationFormatError('the body is not JSON');
-  }
+  const parsed = notificationJson(body);
   const notices = Array.isArray(parsed) ? parsed : [parsed];
   if (notices.length === 0) throw new NotificationFormatError('an empty list of notices');
   return notices.flatMap(readNotice);

@@ -73,21 +73,21 @@ class Parser {
   }
 
   private conjunction(): Node {
-    const parts = [this.disjunction()];
-    while (this.peekWord('AND')) {
-      this.index += 1;
-      parts.push(this.disjunction());
-    }
-    return parts.length === 1 ? parts[0]! : { kind: 'and', parts };
+    return this.joined('AND', () => this.disjunction());
   }
 
   private disjunction(): Node {
-    const parts = [this.term()];
-    while (this.peekWord('OR')) {
+    return this.joined('OR', () => this.term());
+  }
+
+  /** `part (WORD part)*`: one node, or all of them under `and`/`or`. */
+  private joined(word: 'AND' | 'OR', part: () => Node): Node {
+    const parts = [part()];
+    while (this.peekWord(word)) {
       this.index += 1;
-      parts.push(this.term());
+      parts.push(part());
     }
-    return parts.length === 1 ? parts[0]! : { kind: 'or', parts };
+    return parts.length === 1 ? parts[0]! : { kind: word === 'AND' ? 'and' : 'or', parts };
   }
 
   private term(): Node {
