@@ -143,7 +143,7 @@ function resolveUsers(accessors: FitbitUserAccessors | undefined): FitbitUserRes
   };
 }
 
-/** Applies the defaults of behaviour.md §1 and stops start-up with a message naming the option at fault. */
+/** Applies the defaults (django-fitbit's, and the module's own) and stops start-up with a message naming the option at fault. */
 export function resolveFitbitConfig(options: FitbitModuleOptions, extras: FitbitModuleExtras): FitbitConfig {
   for (const key of EXTRAS_KEYS) {
     if (key in (options as object)) {
