@@ -1,51 +1,49 @@
-import { BullModule, getQueueToken } from '@nestjs/bull';
-import type { DynamicModule, Provider, Type } from '@nestjs/common';
-import { PATH_METADATA } from '@nestjs/common/constants.js';
+import type { DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import type { FitbitModuleExtras } from './config/fitbit-module-options.interface.js';
-import { FITBIT_ENTITIES } from './data/fitbit-entities.js';
-import { FITBIT_MODULE_EXTRAS, FITBIT_QUEUE } from './fitbit.constants.js';
-import { FitbitConfig } from './config/fitbit-config.js';
-import { createFitbitQueue } from './subscriptions/fitbit-queue.factory.js';
-import { FitbitJobsProducer } from './subscriptions/fitbit-jobs.producer.js';
-import { FitbitJobsProcessor } from './subscriptions/fitbit-jobs.processor.js';
-import { FitbitUpdateController } from './subscriptions/fitbit-update.controller.js';
-import { NotificationIntake } from './subscriptions/notification-intake.service.js';
-import { HistoryStartCache } from './subscriptions/history-start.cache.js';
-import { TimeSeriesImporter } from './subscriptions/time-series-importer.service.js';
-import { TimeSeriesPoller } from './subscriptions/time-series-poller.js';
 import { FitbitAuthController } from './auth/fitbit-auth.controller.js';
+import type { FitbitModuleExtras } from './config/fitbit-module-options.interface.js';
+import { loadOptionalFeature } from './config/optional-feature.js';
+import { resolveModuleShape } from './config/resolve-fitbit-config.js';
 import { FitbitDataController } from './data/fitbit-data.controller.js';
+import { FITBIT_ENTITIES } from './data/fitbit-entities.js';
+import { fitbitRepositoryProviders } from './data/fitbit-repository.js';
+import { FitbitCoreModule } from './fitbit-core.module.js';
+import { FITBIT_MODULE_EXTRAS } from './fitbit.constants.js';
+import { routedController } from './routed-controller.js';
 
-const CONTROLLERS: Type[] = [FitbitAuthController, FitbitDataController];
-const QUEUE_CONTROLLERS: Type[] = [FitbitUpdateController];
-const QUEUE_PROVIDERS: Provider[] = [FitbitJobsProducer, NotificationIntake];
-const WORKER_PROVIDERS: Provider[] = [HistoryStartCache, TimeSeriesImporter, TimeSeriesPoller, FitbitJobsProcessor];
+/** The optional peers each optional part needs (see `peerDependenciesMeta` in package.json). */
+export const SUBSCRIPTIONS_FEATURE = { option: 'subscribe', packages: ['@nestjs/bull', 'bull'] } as const;
+export const COMMANDS_FEATURE = { option: 'commands', packages: ['nest-commander'] } as const;
 
 /**
- * Adds what the module-shaping settings decide: the route prefix, and with `subscribe` the queue
- * (and with `worker` the processors). Without `subscribe` nothing here needs Redis.
+ * Builds one registration from what `forRoot`/`forRootAsync` made and the module-shaping settings:
+ * the core services on the chosen TypeORM connection, this registration's routes under its prefix,
+ * and, only when asked for, the subscription jobs and the command, each loaded from its own file
+ * so that their packages are needed only then.
  */
 export function shapeFitbitModule(definition: DynamicModule, extras: FitbitModuleExtras): DynamicModule {
-  const routePrefix = (extras.routePrefix ?? 'fitbit').replace(/^\/+|\/+$/g, '');
-  for (const controller of [...CONTROLLERS, ...QUEUE_CONTROLLERS]) Reflect.defineMetadata(PATH_METADATA, routePrefix, controller);
-  const subscribe = extras.subscribe === true;
-  const worker = subscribe && extras.worker !== false;
-  const queue: Provider = { provide: getQueueToken(FITBIT_QUEUE), inject: [FitbitConfig], useFactory: createFitbitQueue };
+  const shape = resolveModuleShape(extras);
+  const core: DynamicModule = {
+    module: FitbitCoreModule,
+    imports: [...(definition.imports ?? []), TypeOrmModule.forFeature(FITBIT_ENTITIES, shape.dataSource)],
+    providers: [...(definition.providers ?? []), { provide: FITBIT_MODULE_EXTRAS, useValue: shape }, ...fitbitRepositoryProviders(shape.dataSource)],
+    exports: [...(definition.exports ?? [])],
+  };
+  const subscriptions = shape.subscribe
+    ? [
+        loadOptionalFeature(SUBSCRIPTIONS_FEATURE, async () =>
+          (await import('./subscriptions/fitbit-subscriptions.module.js')).FitbitSubscriptionsModule.register(core, shape),
+        ),
+      ]
+    : [];
+  const commands = shape.commands
+    ? [loadOptionalFeature(COMMANDS_FEATURE, async () => (await import('./commands/fitbit-commands.module.js')).FitbitCommandsModule.register(core))]
+    : [];
   return {
-    ...definition,
-    global: extras.isGlobal === true,
-    imports: [
-      ...(definition.imports ?? []),
-      TypeOrmModule.forFeature(FITBIT_ENTITIES),
-      ...(subscribe ? [BullModule.registerQueue()] : []),
-    ],
-    controllers: subscribe ? [...CONTROLLERS, ...QUEUE_CONTROLLERS] : CONTROLLERS,
-    providers: [
-      ...(definition.providers ?? []),
-      { provide: FITBIT_MODULE_EXTRAS, useValue: { ...extras, subscribe, worker, routePrefix } },
-      ...(subscribe ? [queue, ...QUEUE_PROVIDERS] : []),
-      ...(worker ? WORKER_PROVIDERS : []),
-    ],
+    module: definition.module,
+    global: shape.isGlobal,
+    imports: [core, ...subscriptions, ...commands],
+    controllers: [routedController(FitbitAuthController, shape.routePrefix), routedController(FitbitDataController, shape.routePrefix)],
+    exports: [core],
   };
 }

@@ -30,6 +30,7 @@ export class SampleAppModule {
           routePrefix: settings.routePrefix,
           subscribe,
           worker: subscribe,
+          commands: role === 'cli',
         }),
         ...(role === 'web' ? [UsersModule, PagesModule] : []),
       ],

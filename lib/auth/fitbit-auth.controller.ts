@@ -5,13 +5,15 @@ import { FITBIT_PROVIDER } from '../fitbit.constants.js';
 import { RedactedErrorsFilter } from '../logging/redacted-errors.filter.js';
 import { RedactingLogger } from '../logging/redacting-logger.js';
 import type { FitbitProvider } from '../providers/fitbit-provider.interface.js';
-import { FitbitJobsProducer, QueueUnavailableError, SUBSCRIPTION_CHANGE_DELAY_MS } from '../subscriptions/fitbit-jobs.producer.js';
+import { SUBSCRIPTION_CHANGE_DELAY_MS } from '../subscriptions/fitbit-job.types.js';
+import { QueueUnavailableError } from '../subscriptions/queue-unavailable.error.js';
 import { AnonymousUserFilter } from './anonymous-user.filter.js';
 import { ConsentRefusalFilter } from './consent-refusal.filter.js';
 import { SameOriginIntentGuard } from './cross-site-request.js';
 import { DEFAULT_ERROR_PAGE } from './error-page.js';
 import { AUTHORIZATION_PROPERTY, FitbitAuthorizeGuard, FitbitCallbackGuard, type RequestWithAuthorization } from './fitbit-oauth.guards.js';
 import { grantCovers } from './granted-scopes.js';
+import { LINK_JOBS, type LinkJobs } from './link-jobs.js';
 import { moduleRoute } from './module-route.js';
 import { safeNextPath } from './safe-next-path.js';
 import { SignedInGuard } from './signed-in.guard.js';
@@ -19,8 +21,8 @@ import { SignedInUsers } from './signed-in-user.js';
 import { UserLinkConflictError, UserLinkStore } from './user-link.store.js';
 import { Withdrawals } from './withdrawals.service.js';
 
-/** Django's fitbit-login, fitbit-complete, fitbit-error and fitbit-logout. */
-@Controller('fitbit')
+/** Django's fitbit-login, fitbit-complete, fitbit-error and fitbit-logout; each registration mounts it under its `routePrefix`. */
+@Controller()
 @UseGuards(SignedInGuard)
 // Filters are tried last-listed first: the catch-all comes first.
 @UseFilters(RedactedErrorsFilter, AnonymousUserFilter, ConsentRefusalFilter)
@@ -33,7 +35,7 @@ export class FitbitAuthController {
     private readonly links: UserLinkStore,
     private readonly withdrawals: Withdrawals,
     @Inject(FITBIT_PROVIDER) private readonly provider: FitbitProvider,
-    @Optional() @Inject(FitbitJobsProducer) private readonly jobs: FitbitJobsProducer | null,
+    @Optional() @Inject(LINK_JOBS) private readonly jobs: LinkJobs | null,
   ) {}
 
   /** fitbit-login: for the user's own same-origin intent only; the guard redirects to the provider with state, PKCE and `next` sealed in a cookie. */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
+import { InjectFitbitRepository } from '../data/fitbit-repository.js';
 import { LessThanOrEqual, Repository } from 'typeorm';
 import { PendingRevocation } from '../data/entities/pending-revocation.entity.js';
 import type { UserFitbit } from '../data/entities/user-fitbit.entity.js';
@@ -20,7 +20,7 @@ export interface WithdrawalSteps {
 @Injectable()
 export class PendingRevocationStore {
   constructor(
-    @InjectRepository(PendingRevocation) private readonly rows: Repository<PendingRevocation>,
+    @InjectFitbitRepository(PendingRevocation) private readonly rows: Repository<PendingRevocation>,
     private readonly cipher: TokenCipher,
     private readonly links: UserLinkStore,
   ) {}

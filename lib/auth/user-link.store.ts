@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
+import { InjectFitbitRepository } from '../data/fitbit-repository.js';
 import { IsNull, LessThan, QueryFailedError, Repository } from 'typeorm';
 import type { FitbitProviderName } from '../data/entities/user-fitbit.entity.js';
 import { UserFitbit } from '../data/entities/user-fitbit.entity.js';
@@ -9,6 +9,7 @@ import { TokenCipher } from './token-cipher.js';
 /** The entity's own table name, not the database's: a host's table prefix must not change what a token is bound to. */
 const TABLE = 'fitbit_user_link';
 
+/** What `UserLinkStore.save` stores for a user who connected: whose account it is, their time zone and the tokens. */
 export interface NewUserLink {
   userId: string;
   provider: FitbitProviderName;
@@ -36,7 +37,7 @@ export function isUniqueViolation(error: unknown): boolean {
 @Injectable()
 export class UserLinkStore {
   constructor(
-    @InjectRepository(UserFitbit) private readonly links: Repository<UserFitbit>,
+    @InjectFitbitRepository(UserFitbit) private readonly links: Repository<UserFitbit>,
     private readonly cipher: TokenCipher,
   ) {}
 

@@ -1,6 +1,8 @@
 import type { QueueOptions } from 'bull';
+import type { DataSource, DataSourceOptions } from 'typeorm';
 import type { FitbitProviderName } from '../data/entities/user-fitbit.entity.js';
 
+/** A request (or response) as the module's callbacks receive it: Express's, or any object with the same fields. */
 export type RequestLike = Record<string, any>;
 
 /** Upstream addresses, so that tests and demos can point the module at the emulator. */
@@ -14,6 +16,7 @@ export interface FitbitEndpoints {
   keysetUrl?: string;
 }
 
+/** The endpoints with the provider's defaults filled in. */
 export type ResolvedEndpoints = Required<Omit<FitbitEndpoints, 'keysetUrl'>> & { keysetUrl: string | null };
 
 /** Settings of the `google-health` provider. */
@@ -70,6 +73,7 @@ export interface FitbitModuleOptions {
   clientSecret: string;
   /** Which upstream API serves the data. */
   provider?: FitbitProviderName;
+  /** The upstream addresses; default the provider's real ones. Point them at `FitbitEmulator.urls` in tests. */
   endpoints?: FitbitEndpoints;
   /** Settings only the `google-health` provider reads. */
   googleHealth?: GoogleHealthOptions;
@@ -108,6 +112,7 @@ export interface FitbitModuleOptions {
   decoratorMessage?: string | ((req: RequestLike) => string);
   /** Where anonymous users are sent (with `?next=`), like Django's LOGIN_URL. Default `/login`. */
   loginUrl?: string;
+  /** How the module finds the signed-in app user, its id and whether it is active. */
   users?: FitbitUserAccessors;
   /** Bull queue options (Redis connection, key prefix). Needed only with `subscribe`. */
   queue?: QueueOptions;
@@ -132,11 +137,35 @@ export interface FitbitModuleOptions {
  * given beside `useFactory` in `forRootAsync` rather than returned by it.
  */
 export interface FitbitModuleExtras {
+  /** Register the module's exports (FitbitService, FitbitConfig…) in every module of the app. Default false. */
   isGlobal?: boolean;
-  /** Path prefix of the module's routes. Default `fitbit`. */
+  /** Path prefix of this registration's routes. Default `fitbit`. */
   routePrefix?: string;
-  /** `FITAPP_SUBSCRIBE`: subscribe users to notifications and serve data from the database. */
+  /**
+   * `FITAPP_SUBSCRIBE`: subscribe users to notifications and serve data from the database. Needs the
+   * optional packages `@nestjs/bull` and `bull`; they are loaded only when this is on.
+   */
   subscribe?: boolean;
   /** With `subscribe`: also run the job processors in this process. Default true. */
   worker?: boolean;
+  /**
+   * Register the `refresh-tokens` command for nest-commander's `CommandFactory.run()`. Needs the
+   * optional package `nest-commander`, loaded only when this is on. Default false.
+   */
+  commands?: boolean;
+  /**
+   * The TypeORM connection the entities live on, as given to `TypeOrmModule.forFeature()`: its
+   * name (`TypeOrmModule.forRoot({ name })`), options or DataSource. Default: the default connection.
+   */
+  dataSource?: DataSource | DataSourceOptions | string;
+}
+
+/** The module-shaping settings with their defaults applied. */
+export interface FitbitModuleShape {
+  isGlobal: boolean;
+  routePrefix: string;
+  subscribe: boolean;
+  worker: boolean;
+  commands: boolean;
+  dataSource: DataSource | DataSourceOptions | string | undefined;
 }

@@ -8,6 +8,7 @@ import type {
   FitbitEndpoints,
   FitbitModuleExtras,
   FitbitModuleOptions,
+  FitbitModuleShape,
   FitbitUserAccessors,
   GoogleHealthOptions,
   ResolvedEndpoints,
@@ -15,8 +16,24 @@ import type {
 import { resolveSubscriptions } from './subscriptions.validator.js';
 import { registerSecrets } from '../logging/redaction.js';
 
+/** The default text of `@FitbitIntegrationWarning()` (django-fitbit's `FITAPP_DECORATOR_MESSAGE`). */
 export const DEFAULT_DECORATOR_MESSAGE = 'This page requires Fitbit integration.';
-const EXTRAS_KEYS: (keyof FitbitModuleExtras)[] = ['isGlobal', 'routePrefix', 'subscribe', 'worker'];
+const EXTRAS_KEYS: (keyof FitbitModuleExtras)[] = ['isGlobal', 'routePrefix', 'subscribe', 'worker', 'commands', 'dataSource'];
+
+/** The module-shaping settings with their defaults, read once when the module is registered. */
+export function resolveModuleShape(extras: FitbitModuleExtras): FitbitModuleShape {
+  const subscribe = extras.subscribe === true;
+  const routePrefix = extras.routePrefix ?? 'fitbit';
+  if (typeof routePrefix !== 'string') throw new FitbitConfigurationError('routePrefix', 'must be a path such as "fitbit"');
+  return {
+    isGlobal: extras.isGlobal === true,
+    routePrefix: routePrefix.replace(/^\/+|\/+$/g, ''),
+    subscribe,
+    worker: subscribe && extras.worker !== false,
+    commands: extras.commands === true,
+    dataSource: extras.dataSource,
+  };
+}
 
 function requireText(options: FitbitModuleOptions, option: 'clientId' | 'clientSecret', django: string): string {
   const value = options[option];
@@ -156,7 +173,8 @@ export function resolveFitbitConfig(options: FitbitModuleOptions, extras: Fitbit
   const subscriptions = resolveSubscriptions(options.subscriptions);
   if ('error' in subscriptions) throw new FitbitConfigurationError('subscriptions', subscriptions.error);
 
-  const subscribe = extras.subscribe === true;
+  const shape = resolveModuleShape(extras);
+  const { subscribe, routePrefix } = shape;
   const subscriberId = optionalText(options, 'subscriberId');
   if (subscribe && subscriberId === null) {
     throw new FitbitConfigurationError('subscriberId', 'is required when "subscribe" is on (django-fitbit\'s FITAPP_SUBSCRIBER_ID)');
@@ -184,7 +202,6 @@ export function resolveFitbitConfig(options: FitbitModuleOptions, extras: Fitbit
   if (typeof decoratorMessage !== 'string' && typeof decoratorMessage !== 'function') {
     throw new FitbitConfigurationError('decoratorMessage', 'must be a string or a function of the request');
   }
-  const routePrefix = (extras.routePrefix ?? 'fitbit').replace(/^\/+|\/+$/g, '');
 
   const googleHealth = resolveGoogleHealth(provider, subscribe, options.googleHealth);
   registerSecrets(
@@ -207,7 +224,7 @@ export function resolveFitbitConfig(options: FitbitModuleOptions, extras: Fitbit
     loginRedirect: localPath(options, 'loginRedirect', '/'),
     logoutRedirect: localPath(options, 'logoutRedirect', '/'),
     subscribe,
-    worker: subscribe && extras.worker !== false,
+    worker: shape.worker,
     subscriberId,
     subscribedTypes: subscriptions.types,
     historicalInitDelayMs: seconds(options, 'historicalInitDelaySeconds', 10),

@@ -25,7 +25,7 @@ function sendAnswer(res: Response, answer: DataResponse | string): void {
  * fitbit-data and the deprecated fitbit-steps: daily values as django-fitbit's JSON envelope —
  * a DataResponse, or in database mode the same envelope already serialized (see TimeSeriesReader.stored).
  */
-@Controller('fitbit')
+@Controller()
 @UseFilters(RedactedErrorsFilter)
 export class FitbitDataController {
   constructor(

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
+import { InjectFitbitRepository } from './fitbit-repository.js';
 import { In, type Repository } from 'typeorm';
 import { TimeSeriesData } from './entities/time-series-data.entity.js';
 import { UserFitbit } from './entities/user-fitbit.entity.js';
@@ -23,8 +23,8 @@ export class TimeSeriesDataStore {
   private readonly positionalSql = new Map<string, { text: string; order: string[] }>();
 
   constructor(
-    @InjectRepository(TimeSeriesData) private readonly rows: Repository<TimeSeriesData>,
-    @InjectRepository(UserFitbit) private readonly links: Repository<UserFitbit>,
+    @InjectFitbitRepository(TimeSeriesData) private readonly rows: Repository<TimeSeriesData>,
+    @InjectFitbitRepository(UserFitbit) private readonly links: Repository<UserFitbit>,
     private readonly types: TimeSeriesTypeRegistry,
   ) {}
 

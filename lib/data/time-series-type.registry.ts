@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
+import { InjectFitbitRepository } from './fitbit-repository.js';
 import type { Repository } from 'typeorm';
 import { TimeSeriesDataType } from './entities/time-series-data-type.entity.js';
 import { TimeSeriesCategory, timeSeriesPath, type TimeSeriesTypeKey } from './time-series-data-types.js';
@@ -9,7 +9,7 @@ import { TimeSeriesCategory, timeSeriesPath, type TimeSeriesTypeKey } from './ti
 export class TimeSeriesTypeRegistry {
   private ids: Promise<Map<string, number>> | null = null;
 
-  constructor(@InjectRepository(TimeSeriesDataType) private readonly types: Repository<TimeSeriesDataType>) {}
+  constructor(@InjectFitbitRepository(TimeSeriesDataType) private readonly types: Repository<TimeSeriesDataType>) {}
 
   async idOf(type: TimeSeriesTypeKey): Promise<number> {
     const id = (await this.load()).get(timeSeriesPath(type));

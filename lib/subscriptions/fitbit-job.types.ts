@@ -8,6 +8,9 @@ export const POLL_JOB = 'poll_time_series';
 /** One per notification batch: a worker turns it into the batch's get_time_series_data jobs. */
 export const NOTIFICATIONS_JOB = 'notifications';
 
+/** How long after connecting or disconnecting the subscribe or unsubscribe job runs. */
+export const SUBSCRIPTION_CHANGE_DELAY_MS = 5_000;
+
 export interface SubscribeJobData {
   providerUserId: string;
   subscriberId: string | null;

@@ -1,12 +1,14 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable } from '@nestjs/common';
 import type { JobOptions, Queue } from 'bull';
+import type { LinkJobs } from '../auth/link-jobs.js';
 import { FitbitConfig } from '../config/fitbit-config.js';
 import type { TimeSeriesCategoryName, TimeSeriesTypeKey } from '../data/time-series-data-types.js';
 import { FITBIT_QUEUE } from '../fitbit.constants.js';
 import {
   NOTIFICATIONS_JOB,
   SUBSCRIBE_JOB,
+  SUBSCRIPTION_CHANGE_DELAY_MS,
   TIME_SERIES_JOB,
   UNSUBSCRIBE_JOB,
   type NotificationsJobData,
@@ -14,11 +16,10 @@ import {
   type TimeSeriesJobData,
   type UnsubscribeJobData,
 } from './fitbit-job.types.js';
+import { QueueUnavailableError } from './queue-unavailable.error.js';
 
-export const SUBSCRIPTION_CHANGE_DELAY_MS = 5_000;
 const QUEUE_TIMEOUT_MS = 2_000;
 
-export class QueueUnavailableError extends Error {}
 /** The module's jobs fail once and for all; retries are new jobs (see the processor). */
 export const FAIL_ONCE: JobOptions = { attempts: 1, removeOnComplete: true, removeOnFail: 1000 };
 
@@ -36,7 +37,7 @@ type NamedJob = { name: string; data: unknown; opts: JobOptions };
 
 /** Puts the module's jobs on the queue; each batch goes to Redis in one round trip. */
 @Injectable()
-export class FitbitJobsProducer {
+export class FitbitJobsProducer implements LinkJobs {
   /** Notification batches waiting for this turn's shared write. */
   private group: NotificationGroup | null = null;
 

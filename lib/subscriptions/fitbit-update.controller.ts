@@ -9,7 +9,7 @@ import { RedactedErrorsFilter } from '../logging/redacted-errors.filter.js';
 const UNREADABLE_BODY = new Set(['entity.parse.failed', 'encoding.unsupported', 'charset.unsupported']);
 
 /** fitbit-update: the provider's subscriber endpoint. No session, no CSRF; the signature is the check. */
-@Controller('fitbit')
+@Controller()
 @UseFilters(RedactedErrorsFilter)
 export class FitbitUpdateController implements OnModuleInit {
   constructor(

@@ -15,7 +15,8 @@ import {
   type ProviderNotification,
 } from '../providers/fitbit-provider.interface.js';
 import type { NotificationsJobData } from './fitbit-job.types.js';
-import { FitbitJobsProducer, QueueUnavailableError } from './fitbit-jobs.producer.js';
+import { FitbitJobsProducer } from './fitbit-jobs.producer.js';
+import { QueueUnavailableError } from './queue-unavailable.error.js';
 import { NotificationBodyError, RawBodyUnavailableError, readNotificationBody } from './notification-body.reader.js';
 import { ProviderError } from '../providers/provider-errors.js';
 import { RedactingLogger } from '../logging/redacting-logger.js';

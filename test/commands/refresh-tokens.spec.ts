@@ -116,8 +116,8 @@ async function killRefreshToken(emulator: FitbitEmulator, provider: FitbitProvid
   else await provider.refreshTokens(seeded.issued.refreshToken);
 }
 
-function fitbitModule(emulator: FitbitEmulator): DynamicModule {
-  return FitbitModule.forRoot(emulatorOptions(emulator));
+function fitbitModule(emulator: FitbitEmulator, commands = true): DynamicModule {
+  return FitbitModule.forRoot({ ...emulatorOptions(emulator), commands });
 }
 
 beforeAll(async () => {

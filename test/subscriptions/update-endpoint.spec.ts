@@ -9,7 +9,8 @@ import { TimeSeriesData } from '../../lib/data/entities/time-series-data.entity.
 import { PendingRevocation } from '../../lib/data/entities/pending-revocation.entity.js';
 import { UserFitbit } from '../../lib/data/entities/user-fitbit.entity.js';
 import { FitbitModule } from '../../lib/fitbit.module.js';
-import { FitbitJobsProducer, QueueUnavailableError } from '../../lib/subscriptions/fitbit-jobs.producer.js';
+import { FitbitJobsProducer } from '../../lib/subscriptions/fitbit-jobs.producer.js';
+import { QueueUnavailableError } from '../../lib/subscriptions/queue-unavailable.error.js';
 import { NOTIFICATIONS_JOB, TIME_SERIES_JOB, UNSUBSCRIBE_JOB } from '../../lib/subscriptions/fitbit-job.types.js';
 import type { FitbitEmulator } from '../../lib/testing/index.js';
 import { TIME_SERIES_RESOURCES } from '../../lib/data/time-series-data-types.js';
