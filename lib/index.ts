@@ -1,17 +1,20 @@
 // The module and its options
 export { FitbitModule } from './fitbit.module.js';
-export { FITBIT_MODULE_OPTIONS, FITBIT_OPTIONS_TYPE, FITBIT_ASYNC_OPTIONS_TYPE } from './fitbit.module-definition.js';
+export type { FitbitModuleRootOptions, FitbitModuleAsyncOptions, FitbitOptionsFactory } from './fitbit.module-definition.js';
 export type {
   FitbitModuleOptions,
   FitbitModuleExtras,
   FitbitEndpoints,
+  ResolvedEndpoints,
   FitbitUserAccessors,
+  GoogleHealthOptions,
   RequestLike,
 } from './config/fitbit-module-options.interface.js';
-export { FitbitConfig } from './config/fitbit-config.js';
+export { FitbitConfig, type FitbitUserResolver, type ResolvedGoogleHealthOptions } from './config/fitbit-config.js';
 export { FitbitConfigurationError } from './config/fitbit-configuration.error.js';
 export { DEFAULT_DECORATOR_MESSAGE } from './config/resolve-fitbit-config.js';
 export { FITBIT_PROVIDER, FITBIT_QUEUE } from './fitbit.constants.js';
+export { InjectFitbitConfig, InjectFitbitProvider } from './fitbit.decorators.js';
 
 // Entities, migrations, data types
 export { UserFitbit, type FitbitProviderName } from './data/entities/user-fitbit.entity.js';
@@ -31,40 +34,34 @@ export { DataStatus, type DataResponse, type DataObject } from './data/data-resp
 export { PERIODS, type Period } from './data/periods.js';
 
 // Integration helpers
-export { FitbitService } from './integration/fitbit.service.js';
+export { FitbitService, type FitbitLinkStatus } from './integration/fitbit.service.js';
 export { FitbitIntegrationWarning } from './integration/fitbit-integration-warning.decorator.js';
 export { FitbitIntegrationWarningInterceptor, type FitbitPageMessage } from './integration/fitbit-integration-warning.interceptor.js';
 export { FitbitIntegrationRequired } from './integration/fitbit-integration-required.decorator.js';
 export {
   FitbitIntegrationGuard,
   FitbitIntegrationRedirectException,
-  FitbitIntegrationRedirectFilter,
   type FitbitIntegrationRequiredOptions,
 } from './integration/fitbit-integration.guard.js';
 export { isIntegratedWithFitbit } from './integration/template-helpers.js';
-export {
-  FITBIT_INTEGRATED_LOCAL,
-  FITBIT_INTEGRATION_REQUIRED,
-  FITBIT_INTEGRATION_WARNING,
-  type FitbitIntegrationMessage,
-} from './integration/integration.constants.js';
+export type { FitbitIntegrationMessage } from './integration/integration.constants.js';
 
-// Tokens and the provider seam
-export { UserLinkStore } from './auth/user-link.store.js';
-export { TokenRefresher } from './auth/token-refresher.js';
-export { AuthorizedCalls } from './auth/authorized-calls.js';
-export type {
-  FitbitProvider,
-  TokenSet,
-  TokenGrant,
-  ProviderIdentity,
-  DailyValue,
-  DailyQuery,
-  DateRange,
-  ProviderNotification,
+// Links, tokens and the provider seam
+export { UserLinkStore, type NewUserLink } from './auth/user-link.store.js';
+export { TokenRefresher, UserLinkGoneError } from './auth/token-refresher.js';
+export {
+  NotificationFormatError,
+  type FitbitProvider,
+  type TokenSet,
+  type TokenGrant,
+  type ProviderIdentity,
+  type DailyValue,
+  type DailyQuery,
+  type DateRange,
+  type SubscribeRequest,
+  type IncomingNotificationRequest,
+  type ProviderNotification,
+  type VerificationAnswer,
 } from './providers/fitbit-provider.interface.js';
 export * from './providers/provider-errors.js';
-
-// Command
-export { RefreshTokensCommand, type RefreshTokensOptions, type RefreshTokensSummary } from './commands/refresh-tokens.command.js';
-export { CommandOutput, type CommandOutputStream } from './commands/command-output.js';
+export { QueueUnavailableError } from './subscriptions/queue-unavailable.error.js';

@@ -1,25 +1,111 @@
 import { describe, expect, it } from 'vitest';
 import * as api from '../lib/index.js';
 import * as testing from '../lib/testing/index.js';
+import { readPublicSurface } from './support/public-surface.js';
+
+/** What `import … from 'nestjs-fitbit'` gives at run time; types are checked below with the compiler. */
+const MAIN_VALUES = [
+  'DEFAULT_DECORATOR_MESSAGE',
+  'DataStatus',
+  'FITBIT_ENTITIES',
+  'FITBIT_MIGRATIONS',
+  'FITBIT_PROVIDER',
+  'FITBIT_QUEUE',
+  'FitbitConfig',
+  'FitbitConfigurationError',
+  'FitbitIntegrationGuard',
+  'FitbitIntegrationRedirectException',
+  'FitbitIntegrationRequired',
+  'FitbitIntegrationWarning',
+  'FitbitIntegrationWarningInterceptor',
+  'FitbitModule',
+  'FitbitService',
+  'InjectFitbitConfig',
+  'InjectFitbitProvider',
+  'NotificationFormatError',
+  'PERIODS',
+  'PendingRevocation',
+  'ProviderBadRequestError',
+  'ProviderConflictError',
+  'ProviderError',
+  'ProviderForbiddenError',
+  'ProviderNotFoundError',
+  'ProviderRateLimitError',
+  'ProviderServerError',
+  'ProviderUnauthorizedError',
+  'ProviderUnavailableError',
+  'QueueUnavailableError',
+  'TIME_SERIES_RESOURCES',
+  'TIME_SERIES_TYPES',
+  'TimeSeriesCategory',
+  'TimeSeriesData',
+  'TimeSeriesDataType',
+  'TokenRefresher',
+  'UserFitbit',
+  'UserLinkGoneError',
+  'UserLinkStore',
+  'isIntegratedWithFitbit',
+  'isInvalidGrant',
+];
+
+const TESTING_VALUES = [
+  'FITBIT_SCOPES',
+  'FitbitEmulator',
+  'GOOGLE_HEALTH_SCOPES',
+  'GOOGLE_HEALTH_SCOPE_PREFIX',
+  'RETIRED_TIME_SERIES_PATHS',
+  'SERVED_TIME_SERIES_PATHS',
+  'fitbitSignature',
+  'generateDailyValue',
+];
 
 describe('the package surface', () => {
-  it('exports the module, its options token, entities, migrations, helpers and the command', () => {
-    expect(typeof api.FitbitModule.forRoot).toBe('function');
-    expect(typeof api.FitbitModule.forRootAsync).toBe('function');
+  it('exports exactly the public values from nestjs-fitbit and nestjs-fitbit/testing', () => {
+    expect(Object.keys(api).sort()).toEqual(MAIN_VALUES);
+    expect(Object.keys(testing).sort()).toEqual(TESTING_VALUES);
     expect(api.FITBIT_ENTITIES).toEqual([api.UserFitbit, api.TimeSeriesDataType, api.TimeSeriesData, api.PendingRevocation]);
     expect(api.FITBIT_MIGRATIONS).toHaveLength(4);
     expect(api.TIME_SERIES_TYPES).toHaveLength(36);
-    for (const name of ['FitbitService', 'FitbitIntegrationWarning', 'FitbitIntegrationGuard', 'RefreshTokensCommand', 'UserLinkStore', 'TokenRefresher'] as const) {
-      expect(typeof api[name]).toBe('function');
+  });
+
+  // Read once: a program over lib/ takes a few seconds.
+  const surfaces = readPublicSurface(['lib/index.ts', 'lib/testing/index.ts']);
+
+  it.each(['lib/index.ts', 'lib/testing/index.ts'])('%s: every type a public signature uses is exported, and every export has JSDoc', (entry) => {
+    const surface = surfaces.get(entry)!;
+    expect(surface.names.length).toBeGreaterThan(0);
+    expect(surface.unexported).toEqual([]);
+    expect(surface.undocumented).toEqual([]);
+  });
+
+  it('exports no internals: no metadata keys, module tokens or helpers the decorators and the module keep to themselves', () => {
+    const names = [...surfaces.get('lib/index.ts')!.names, ...surfaces.get('lib/testing/index.ts')!.names];
+    for (const internal of [
+      'AuthorizedCalls',
+      'CommandOutput',
+      'RefreshTokensCommand',
+      'FITBIT_INTEGRATION_WARNING',
+      'FITBIT_INTEGRATION_REQUIRED',
+      'FITBIT_INTEGRATED_LOCAL',
+      'FITBIT_MODULE_OPTIONS',
+      'FitbitIntegrationRedirectFilter',
+      'FitbitCoreModule',
+      'TokenCipher',
+    ]) {
+      expect(names).not.toContain(internal);
+    }
+    for (const publicType of ['GoogleHealthOptions', 'FitbitLinkStatus', 'FitbitOptionsFactory', 'FitbitModuleAsyncOptions']) {
+      expect(names).toContain(publicType);
     }
   });
 
-  it('exports the emulator from nestjs-fitbit/testing', () => {
-    expect(typeof testing.FitbitEmulator.start).toBe('function');
-  });
-
-  it('maps the two package entry points to the built files of lib/index.ts and lib/testing/index.ts', async () => {
+  it('maps each entry point, with its types, to the built files of its lib/ source', async () => {
     const { default: pkg } = await import('../package.json', { with: { type: 'json' } });
-    expect(pkg.exports).toEqual({ '.': './dist/lib/index.js', './testing': './dist/lib/testing/index.js' });
+    expect(pkg.exports).toEqual({
+      '.': { types: './dist/index.d.ts', default: './dist/index.js' },
+      './testing': { types: './dist/testing/index.d.ts', default: './dist/testing/index.js' },
+      './package.json': './package.json',
+    });
+    expect(pkg.types).toBe(pkg.exports['.'].types);
   });
 });

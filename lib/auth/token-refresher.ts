@@ -6,6 +6,7 @@ import { FITBIT_PROVIDER } from '../fitbit.constants.js';
 import type { FitbitProvider, TokenSet } from '../providers/fitbit-provider.interface.js';
 import { UserLinkStore } from './user-link.store.js';
 
+/** Thrown by `TokenRefresher.refresh` when the link was deleted meanwhile (the user disconnected, or another process removed it). */
 export class UserLinkGoneError extends Error {
   constructor(userId: string) {
     super(`The Fitbit link of user ${userId} was removed`);

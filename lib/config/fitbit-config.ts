@@ -3,12 +3,14 @@ import type { FitbitProviderName } from '../data/entities/user-fitbit.entity.js'
 import type { TimeSeriesCategoryName, TimeSeriesTypeKey } from '../data/time-series-data-types.js';
 import type { GoogleHealthOptions, RequestLike, ResolvedEndpoints } from './fitbit-module-options.interface.js';
 
+/** The `googleHealth` options with their defaults applied; `projectAccessToken` always a function. */
 export type ResolvedGoogleHealthOptions = Required<Omit<GoogleHealthOptions, 'projectNumber' | 'webhookAuthorization' | 'projectAccessToken'>> & {
   projectNumber: string | null;
   webhookAuthorization: string | null;
   projectAccessToken: (() => Promise<string>) | null;
 };
 
+/** The `users` accessors with their defaults applied: the request's user, its id as a string, whether it is active. */
 export interface FitbitUserResolver {
   fromRequest(req: RequestLike): unknown;
   id(user: unknown): string;

@@ -1,4 +1,4 @@
-/** django-fitbit's status codes of the data endpoint (behaviour.md §4). */
+/** django-fitbit's status codes of the data endpoint (`meta.status_code`). */
 export enum DataStatus {
   ok = 100,
   notSignedIn = 101,
@@ -9,11 +9,13 @@ export enum DataStatus {
   providerError = 106,
 }
 
+/** One day of the data endpoint's answer: local date and value (null where the day has no value). */
 export interface DataObject {
   dateTime: string;
   value: string | null;
 }
 
+/** The data endpoint's JSON envelope (django-fitbit's): `meta` with the count and status code, and the days oldest first. */
 export interface DataResponse {
   /** `message` only where a person must act (e.g. link Fitbit to their Google account). */
   meta: { total_count: number; status_code: DataStatus; message?: string };

@@ -1,6 +1,8 @@
 import { addDays, subtractMonths } from './calendar.js';
 
+/** The `period` values of the data endpoint (Fitbit's). */
 export const PERIODS = ['1d', '7d', '30d', '1w', '1m', '3m', '6m', '1y', 'max'] as const;
+/** One of PERIODS. */
 export type Period = (typeof PERIODS)[number];
 
 export function isPeriod(value: unknown): value is Period {

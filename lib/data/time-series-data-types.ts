@@ -1,3 +1,4 @@
+/** The data categories, with the numbers django-fitbit stores in `fitbit_time_series_data_type.category`. */
 export enum TimeSeriesCategory {
   foods = 0,
   activities = 1,
@@ -5,8 +6,10 @@ export enum TimeSeriesCategory {
   body = 3,
 }
 
+/** A category name: `foods`, `activities`, `sleep` or `body`. */
 export type TimeSeriesCategoryName = keyof typeof TimeSeriesCategory;
 
+/** One data type: its category and resource, e.g. `{ category: 'activities', resource: 'steps' }`. */
 export interface TimeSeriesTypeKey {
   category: TimeSeriesCategoryName;
   resource: string;

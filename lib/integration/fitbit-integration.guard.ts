@@ -13,6 +13,7 @@ import { FitbitConfig } from '../config/fitbit-config.js';
 import { FitbitService } from './fitbit.service.js';
 import { FITBIT_INTEGRATION_REQUIRED } from './integration.constants.js';
 
+/** Options of `@FitbitIntegrationRequired()`. */
 export interface FitbitIntegrationRequiredOptions {
   /**
    * Send users who are not integrated to the module's `login/` route (`/<routePrefix>/login/`)

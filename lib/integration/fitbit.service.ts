@@ -3,6 +3,10 @@ import { UserLinkStore } from '../auth/user-link.store.js';
 import { FitbitConfig } from '../config/fitbit-config.js';
 import type { RequestLike } from '../config/fitbit-module-options.interface.js';
 
+/**
+ * A user's link: `linked` through the configured provider, `not-linked` (or anonymous, or inactive),
+ * or `needs-reconnect` (linked through another provider, e.g. the legacy Fitbit API after the switch to Google).
+ */
 export type FitbitLinkStatus = 'linked' | 'not-linked' | 'needs-reconnect';
 
 export const RECONNECT_MESSAGE = 'Fitbit now shares data through Google: please connect your Fitbit account again.';

@@ -2,6 +2,7 @@ import type { FitbitProviderName } from '../data/entities/user-fitbit.entity.js'
 import type { Period } from '../data/periods.js';
 import type { TimeSeriesTypeKey } from '../data/time-series-data-types.js';
 
+/** A user's tokens as the module stores them. */
 export interface TokenSet {
   accessToken: string;
   refreshToken: string;
@@ -16,6 +17,7 @@ export interface TokenGrant extends TokenSet {
   providerUserId: string | null;
 }
 
+/** Whose tokens they are: the provider's user id, the legacy Fitbit id when the provider knows it, and the user's time zone. */
 export interface ProviderIdentity {
   providerUserId: string;
   legacyUserId: string | null;
@@ -35,8 +37,10 @@ export interface DateRange {
   end: string;
 }
 
+/** Which days to fetch: a period ending on `baseDate` (counted the way the provider counts periods), or a date range. */
 export type DailyQuery = { period: Period; baseDate: string } | DateRange;
 
+/** A subscription to one user's change notifications. */
 export interface SubscribeRequest {
   accessToken: string;
   providerUserId: string;
@@ -45,6 +49,7 @@ export interface SubscribeRequest {
   subscriberId: string | null;
 }
 
+/** What a provider needs from a request to the notification endpoint to verify and read it. */
 export interface IncomingNotificationRequest {
   method: string;
   headers: Record<string, string | string[] | undefined>;
@@ -122,4 +127,5 @@ export interface FitbitProvider {
   parseNotifications(body: Buffer): ProviderNotification[];
 }
 
+/** Thrown by `FitbitProvider.parseNotifications` for a body that is not a well-formed notification batch. */
 export class NotificationFormatError extends Error {}

@@ -23,8 +23,11 @@ export class ProviderUnauthorizedError extends ProviderError {
   }
 }
 
+/** 403: the grant does not cover the call (a scope left out at consent, or access withdrawn). */
 export class ProviderForbiddenError extends ProviderError {}
+/** 404: the user, subscription or resource does not exist at the provider. */
 export class ProviderNotFoundError extends ProviderError {}
+/** 409: the provider refused the change as conflicting (e.g. a subscription that exists already). */
 export class ProviderConflictError extends ProviderError {}
 
 /** 429, carrying how long the provider asked us to wait. */
@@ -34,6 +37,7 @@ export class ProviderRateLimitError extends ProviderError {
   }
 }
 
+/** 5xx: the provider failed; worth retrying later. */
 export class ProviderServerError extends ProviderError {}
 
 /** Any other 4xx; `reason` holds the provider's error type (`invalid_grant`, `validation`, …). */

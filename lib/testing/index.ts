@@ -9,7 +9,9 @@ export type {
 } from './emulator/emulator-mode.js';
 export type { EmulatorUser, NewEmulatorUser } from './emulator/core/users.js';
 export type { FaultSpec } from './emulator/core/faults.js';
+export type { EmulatorClock } from './emulator/core/clock.js';
 export type { LoggedRequest } from './emulator/core/request-log.js';
+export type { EmulatorRequest } from './emulator/core/http-types.js';
 export { generateDailyValue } from './emulator/data/daily-values.js';
 export { fitbitSignature } from './emulator/fitbit-web-api/outbound/notification-signature.js';
 export type { FitbitNotification } from './emulator/fitbit-web-api/outbound/notification-sender.js';
@@ -32,6 +34,6 @@ export type {
   GoogleSignatureHeader,
   GoogleSubscriberVerification,
 } from './emulator/google-health/webhooks/notification-sender.js';
-export type { SignatureChoice, TinkPublicKeyset, WebhookKeySpec } from './emulator/google-health/webhooks/webhook-keys.js';
+export type { SignatureChoice, TinkKeysetKey, TinkPublicKeyset, WebhookKeySpec } from './emulator/google-health/webhooks/webhook-keys.js';
 export type { GoogleSleep, GoogleBasalEnergy, GoogleHeight, GoogleInterval, GoogleSampleTime } from './emulator/google-health/data/google-values.js';
 export type { CivilDateTime, TimeOfDay } from './emulator/google-health/data/civil-time.js';

@@ -1,6 +1,7 @@
 import { Column, Entity, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import { epochMillis } from './epoch-millis.transformer.js';
 
+/** The upstream APIs the module speaks: `fitbit` (the legacy Fitbit Web API) and `google-health` (the Google Health API, the default). */
 export type FitbitProviderName = 'fitbit' | 'google-health';
 
 /** The link between one app user and their account at the data provider. */

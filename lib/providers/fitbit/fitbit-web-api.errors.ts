@@ -14,7 +14,7 @@ interface FitbitErrorBody {
   errors?: { errorType?: string; message?: string }[];
 }
 
-/** python-fitbit's mapping of Fitbit's answers (behaviour.md §7), with 429 carrying Retry-After. */
+/** python-fitbit's mapping of Fitbit's answers, with 429 carrying Retry-After. */
 export function fitbitWebApiError(response: UpstreamResponse, what: string): ProviderError {
   const first = (response.body as FitbitErrorBody | null)?.errors?.[0];
   const errorType = typeof first?.errorType === 'string' ? first.errorType : null;

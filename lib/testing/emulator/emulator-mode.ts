@@ -4,6 +4,7 @@ import type { Route, RouteMisses } from './core/router.js';
 import type { UserRegistry } from './core/users.js';
 import type { ResolvedEmulatorOptions } from './emulator-options.js';
 
+/** The emulator's addresses, shaped like the module's `endpoints` option: pass `endpoints: emulator.urls`. */
 export interface EmulatorUrls {
   authorizeUrl: string;
   tokenUrl: string;
@@ -21,6 +22,7 @@ export interface EmulatorContext {
   users: UserRegistry;
 }
 
+/** Tokens `FitbitEmulator.issueTokens` made, as if the user had consented. */
 export interface IssuedTokens {
   accessToken: string;
   refreshToken: string;
@@ -31,6 +33,7 @@ export interface IssuedTokens {
   healthUserId?: string;
 }
 
+/** fitbit mode: how `sendNotifications` delivers: JSON or the multipart `updates` file, with a valid, invalid or no signature. */
 export interface NotificationDelivery {
   format?: 'json' | 'multipart';
   signature?: 'valid' | 'invalid' | 'none';
@@ -38,11 +41,13 @@ export interface NotificationDelivery {
   timeoutMs?: number;
 }
 
+/** How the app answered a notification the emulator sent: status and body. */
 export interface DeliveryResult {
   status: number;
   body: string;
 }
 
+/** fitbit mode: how the app answered the `?verify=` handshake with the right and a wrong code. */
 export interface SubscriberVerification {
   correctStatus: number;
   incorrectStatus: number;

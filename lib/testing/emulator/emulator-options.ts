@@ -1,5 +1,7 @@
+/** The API the emulator speaks: `fitbit` (the legacy Fitbit Web API) or `google-health` (the Google Health API). */
 export type EmulatorModeName = 'fitbit' | 'google-health';
 
+/** Options of `FitbitEmulator.start()`. */
 export interface FitbitEmulatorOptions {
   /**
    * Which upstream API to behave like: `fitbit` is the legacy Fitbit Web API (Fitbit OAuth, api.fitbit.com),

@@ -19,11 +19,13 @@ import { GoogleHealthMode, type GoogleNotificationSpec } from './google-health/g
 import type { GoogleDelivery, GoogleNotification, GoogleSubscriberVerification } from './google-health/webhooks/notification-sender.js';
 import type { SignatureChoice, WebhookKeySpec } from './google-health/webhooks/webhook-keys.js';
 
+/** `emulator.faults`: make matching requests fail (a status, a delay, or both) until cleared. */
 export interface EmulatorFaults {
   inject(spec: FaultSpec): void;
   clear(): void;
 }
 
+/** `emulator.stats`: counts of what the app asked for. */
 export interface EmulatorStats {
   /** refresh_token grants received, successful or not; for one user when given. */
   refreshCalls(userId?: string): number;

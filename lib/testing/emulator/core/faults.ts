@@ -1,6 +1,7 @@
 import type { EmulatorRequest, EmulatorResponse } from './http-types.js';
 import { seededSequence } from './seeded-random.js';
 
+/** Which requests a fault hits and how: a status (with a body), a delay, a number of times. */
 export interface FaultSpec {
   /** Any method when absent. */
   method?: string;

@@ -1,5 +1,6 @@
 import type { EmulatorRequest } from './http-types.js';
 
+/** One request the emulator received (`emulator.requests`), with the status it answered. */
 export interface LoggedRequest extends EmulatorRequest {
   /** The status the emulator answered. */
   status: number;

@@ -3,6 +3,7 @@ import { isRealDate, isTimeZone, localDate, subtractMonths } from './calendar.js
 import type { EmulatorClock } from './clock.js';
 import { seededUnit } from './seeded-random.js';
 
+/** An account the emulator holds; its data is generated from its id, deterministically. */
 export interface EmulatorUser {
   /** Fitbit's `encodedId`: six characters such as `ABC123`. */
   id: string;
@@ -16,6 +17,7 @@ export interface EmulatorUser {
   healthUserId: string;
 }
 
+/** What `FitbitEmulator.addUser` takes; everything has a default. */
 export interface NewEmulatorUser {
   id?: string;
   /** 20 digits; derived from `id` when absent. */

@@ -1,3 +1,4 @@
+/** fitbit mode: every scope the legacy Fitbit OAuth knows. */
 export const FITBIT_SCOPES = [
   'activity',
   'cardio_fitness',

@@ -30,6 +30,7 @@ import { WebhookKeyRing, type SignatureChoice, type WebhookKeySpec } from './web
 
 export const KEYSET_PATH = '/webhooks/webhooks_public_keyset.json';
 
+/** google-health mode: what `googleNotification` builds a notification for: local days and the operation. */
 export interface GoogleNotificationSpec {
   /** First affected local date. */
   startDate: string;

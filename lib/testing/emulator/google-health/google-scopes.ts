@@ -1,5 +1,6 @@
 import { GoogleHealthContract } from '../../google-health-contract/google-health-contract.js';
 
+/** google-health mode: what every Google Health scope starts with. */
 export const GOOGLE_HEALTH_SCOPE_PREFIX = 'https://www.googleapis.com/auth/googlehealth.';
 
 export const GOOGLE_HEALTH_SCOPE_NAMES = [

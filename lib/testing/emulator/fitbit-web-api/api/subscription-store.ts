@@ -3,6 +3,7 @@ export const SUBSCRIPTION_COLLECTIONS = ['activities', 'body', 'foods', 'sleep',
 /** How Fitbit names the collection of a subscription made without one (all collections). */
 export const ALL_COLLECTIONS = 'user';
 
+/** fitbit mode: a subscription the app created for a user. */
 export interface FitbitSubscription {
   collectionType: string;
   ownerId: string;

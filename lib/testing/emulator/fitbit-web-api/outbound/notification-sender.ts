@@ -1,6 +1,7 @@
 import type { DeliveryResult, NotificationDelivery } from '../../emulator-mode.js';
 import { fitbitSignature } from './notification-signature.js';
 
+/** fitbit mode: one entry of a notification batch, as Fitbit posts it to the subscriber. */
 export interface FitbitNotification {
   collectionType: string;
   /** The user's local date; may be absent for userRevokedAccess. */

@@ -16,6 +16,7 @@ const MAX_PAGE_SIZE = 1000;
 const USER_FILTER = /^\s*user\s*=\s*"(users\/[^"]+)"\s*$/;
 const SUBSCRIPTION_ID = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
+/** google-health mode: a per-user subscription created through the project-level API (MANUAL policy). */
 export interface GoogleManualSubscription {
   /** `projects/{n}/subscribers/{s}/subscriptions/{id}` */
   name: string;

@@ -39,11 +39,13 @@ export interface GoogleSleep {
   };
 }
 
+/** google-health mode: a `basal-energy-burned` data point. */
 export interface GoogleBasalEnergy {
   interval: GoogleInterval;
   kcal: number;
 }
 
+/** google-health mode: a `height` data point. */
 export interface GoogleHeight {
   sampleTime: GoogleSampleTime;
   /** int64, as a string. */

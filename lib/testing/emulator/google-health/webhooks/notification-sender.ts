@@ -1,13 +1,16 @@
 import type { DeliveryResult } from '../../emulator-mode.js';
 import type { SignatureChoice, WebhookKeyRing } from './webhook-keys.js';
 
+/** google-health mode: the header names Google signs notifications in. */
 export type GoogleSignatureHeader = 'X-HEALTHAPI-SIGNATURE' | 'GOOGLE-HEALTH-API-SIGNATURE';
 
+/** google-health mode: one changed interval of a notification. */
 export interface GoogleNotificationInterval {
   civilIso8601TimeInterval: { startTime: string; endTime: string };
   physicalTimeInterval: { startTime: string; endTime: string };
 }
 
+/** google-health mode: a notification body, as Google posts it to the subscriber endpoint. */
 export interface GoogleNotification {
   data: {
     healthUserId: string;
@@ -18,6 +21,7 @@ export interface GoogleNotification {
   };
 }
 
+/** google-health mode: how `sendGoogleNotification` delivers: Authorization value, signature, header name. */
 export interface GoogleDelivery {
   /** The Authorization header; default the emulator's `webhookAuthorization`; null sends none. */
   authorization?: string | null;
@@ -61,6 +65,7 @@ export async function post(url: string, body: string, parts: PostParts): Promise
   return { status: response.status, body: await response.text() };
 }
 
+/** google-health mode: how the app answered the verification POSTs with and without the Authorization value. */
 export interface GoogleSubscriberVerification {
   withAuthorization: number;
   withoutAuthorization: number;

@@ -1,6 +1,7 @@
 import { constants, generateKeyPairSync, randomInt, sign, type KeyObject } from 'node:crypto';
 import { bytesField, varintField } from './protobuf.js';
 
+/** google-health mode: sign with the current key, sign wrongly, send no signature, or sign with a key the keyset does not hold. */
 export type SignatureChoice = 'valid' | 'invalid' | 'none' | 'unknown-key';
 
 /** How a signing key is made and published; every field follows Tink's key protos and keyset JSON. */
@@ -31,6 +32,7 @@ interface SigningKey {
   publicKey: KeyObject;
 }
 
+/** google-health mode: one key of the public keyset. */
 export interface TinkKeysetKey {
   keyData: { typeUrl: string; value: string; keyMaterialType: 'ASYMMETRIC_PUBLIC' };
   status: 'ENABLED';
@@ -38,6 +40,7 @@ export interface TinkKeysetKey {
   outputPrefixType: NonNullable<WebhookKeySpec['outputPrefix']>;
 }
 
+/** google-health mode: the Tink public keyset served at `keysetUrl`, which verifies notification signatures. */
 export interface TinkPublicKeyset {
   primaryKeyId: number;
   key: TinkKeysetKey[];
