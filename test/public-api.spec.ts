@@ -51,6 +51,7 @@ const MAIN_VALUES = [
 const TESTING_VALUES = [
   'FITBIT_SCOPES',
   'FitbitEmulator',
+  'FitbitTestingModule',
   'GOOGLE_HEALTH_SCOPES',
   'GOOGLE_HEALTH_SCOPE_PREFIX',
   'RETIRED_TIME_SERIES_PATHS',
@@ -94,7 +95,7 @@ describe('the package surface', () => {
     ]) {
       expect(names).not.toContain(internal);
     }
-    for (const publicType of ['GoogleHealthOptions', 'FitbitLinkStatus', 'FitbitOptionsFactory', 'FitbitModuleAsyncOptions']) {
+    for (const publicType of ['GoogleHealthOptions', 'FitbitLinkStatus', 'FitbitOptionsFactory', 'FitbitModuleAsyncOptions', 'FitbitTestingOptions']) {
       expect(names).toContain(publicType);
     }
   });

@@ -1,3 +1,4 @@
+export { FitbitTestingModule, type FitbitTestingOptions } from './fitbit-testing.module.js';
 export { FitbitEmulator, type EmulatorFaults, type EmulatorStats } from './emulator/fitbit-emulator.js';
 export type { FitbitEmulatorOptions, EmulatorModeName } from './emulator/emulator-options.js';
 export type {
