@@ -5,6 +5,8 @@ export default defineConfig({
   plugins: [swc.vite({ module: { type: 'es6' } })],
   test: {
     include: ['test/**/*.spec.ts'],
+    // The generated Nest app the package test installs into: its tests run there, against the installed package.
+    exclude: ['test/package/nest-app/**', '**/node_modules/**'],
     globalSetup: ['test/support/global-setup.ts'],
     // The leak watch: fails a file whose run put an emulator-issued secret into a log, output or Redis;
     // the contract check fails a test whose requests or emulator answers broke Google's contract.

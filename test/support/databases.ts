@@ -62,7 +62,7 @@ export function createSqliteDataSource(options: SqliteTestDataSourceOptions = {}
   return initialized(new TestDataSource('sqlite', { type: 'better-sqlite3', database, ...moduleOptions(migrate) }));
 }
 
-async function withPostgresClient(work: (client: pg.Client) => Promise<unknown>): Promise<void> {
+export async function withPostgresClient(work: (client: pg.Client) => Promise<unknown>): Promise<void> {
   const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
   await client.connect();
   try {
@@ -70,6 +70,15 @@ async function withPostgresClient(work: (client: pg.Client) => Promise<unknown>)
   } finally {
     await client.end();
   }
+}
+
+/** A fresh PostgreSQL database on the test server, for a process that connects by URL; `drop` throws it away. */
+export async function createPostgresDatabase(label: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `${label}_${randomUUID().replaceAll('-', '')}`;
+  await withPostgresClient((client) => client.query(`CREATE DATABASE "${name}"`));
+  const url = new URL(TEST_POSTGRES_URL);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => withPostgresClient((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)) };
 }
 
 /** A fresh schema in database `test`, used as the search path too, so raw SQL stays inside it. */
