@@ -12,8 +12,8 @@ import { FITBIT_MODULE_EXTRAS } from './fitbit.constants.js';
 import { routedController } from './routed-controller.js';
 
 /** The optional peers each optional part needs (see `peerDependenciesMeta` in package.json). */
-export const SUBSCRIPTIONS_FEATURE = { option: 'subscribe', packages: ['@nestjs/bull', 'bull'] } as const;
-export const COMMANDS_FEATURE = { option: 'commands', packages: ['nest-commander'] } as const;
+const SUBSCRIPTIONS_FEATURE = { option: 'subscribe', packages: ['@nestjs/bull', 'bull'] } as const;
+const COMMANDS_FEATURE = { option: 'commands', packages: ['nest-commander'] } as const;
 
 /**
  * Builds one registration from what `forRoot`/`forRootAsync` made and the module-shaping settings:
