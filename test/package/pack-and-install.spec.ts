@@ -108,6 +108,9 @@ describe('the package, installed into a new Nest app', () => {
         expect(files, `${subpath} → ${file}`).toContain(file.replace(/^\.\//, ''));
       }
     }
+    // Files under lib/ that are not TypeScript (fixtures the emulator reads at run time…) sit beside the compiled code.
+    const assets = (await filesUnder(join(ROOT, 'lib'))).filter((file) => !file.endsWith('.ts'));
+    for (const asset of assets) expect(files).toContain(`dist/${asset}`);
     const maps = files.filter((file) => file.endsWith('.js.map'));
     expect(maps.length).toBe(files.filter((file) => file.endsWith('.js')).length);
     for (const map of maps) {
