@@ -44,6 +44,7 @@ const MAIN_VALUES = [
   'UserFitbit',
   'UserLinkGoneError',
   'UserLinkStore',
+  'isGrantGone',
   'isIntegratedWithFitbit',
   'isInvalidGrant',
 ];

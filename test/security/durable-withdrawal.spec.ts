@@ -89,7 +89,7 @@ describe.each(PROVIDERS)('durable withdrawal of consent (%s)', (provider) => {
     // The app stops (its timers with it) while the provider is still down.
     await app.close();
     emulator.faults.clear();
-    app = await startFitbitTestApp({ dataSource, fitbit: FitbitModule.forRoot(emulatorOptions(emulator)) });
+    app = await startFitbitTestApp({ dataSource, fitbit: FitbitModule.forRoot({ ...emulatorOptions(emulator), commands: true }) });
     // As if the back-off had run out meanwhile.
     await dataSource.getRepository(PendingRevocation).createQueryBuilder().update().set({ nextAttemptAt: Date.now() - 1 }).execute();
 

@@ -80,7 +80,7 @@ describe.each(PROVIDERS)('sealed tokens at rest (%s)', (provider) => {
   async function appWith(keys: Buffer[]): Promise<FitbitTestApp> {
     const app = await startFitbitTestApp({
       dataSource,
-      fitbit: FitbitModule.forRoot(emulatorOptions(emulator, { tokenEncryptionKeys: keys.map((key) => key.toString('base64')) })),
+      fitbit: FitbitModule.forRoot({ ...emulatorOptions(emulator, { tokenEncryptionKeys: keys.map((key) => key.toString('base64')) }), commands: true }),
     });
     apps.push(app);
     return app;
