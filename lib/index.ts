@@ -61,6 +61,7 @@ export {
   type SubscribeRequest,
   type IncomingNotificationRequest,
   type ProviderNotification,
+  type InstantSpan,
   type VerificationAnswer,
 } from './providers/fitbit-provider.interface.js';
 export * from './providers/provider-errors.js';

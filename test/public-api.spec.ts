@@ -50,13 +50,18 @@ const MAIN_VALUES = [
 ];
 
 const TESTING_VALUES = [
+  'DATA_SOURCE_FAMILIES',
   'FITBIT_SCOPES',
   'FitbitEmulator',
   'FitbitTestingModule',
+  'GOOGLE_DATA_TYPES',
   'GOOGLE_HEALTH_SCOPES',
   'GOOGLE_HEALTH_SCOPE_PREFIX',
+  'GoogleHealthContract',
   'RETIRED_TIME_SERIES_PATHS',
   'SERVED_TIME_SERIES_PATHS',
+  'WEARABLES_FAMILY',
+  'describeProblems',
   'fitbitSignature',
   'generateDailyValue',
 ];

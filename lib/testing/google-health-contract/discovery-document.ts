@@ -15,6 +15,7 @@ export interface DiscoverySchema {
   'x-required'?: boolean;
 }
 
+/** A parameter of a method (or of every method) of a discovery document. */
 export interface DiscoveryParameter extends DiscoverySchema {
   location: 'path' | 'query';
   required?: boolean;
@@ -22,6 +23,7 @@ export interface DiscoveryParameter extends DiscoverySchema {
   pattern?: string;
 }
 
+/** One method of a discovery document: HTTP method, path, parameters, request and response schemas. */
 export interface DiscoveryMethod {
   id: string;
   httpMethod: string;
@@ -36,11 +38,13 @@ export interface DiscoveryMethod {
   scopes?: string[];
 }
 
+/** A resource of a discovery document: its methods and nested resources. */
 export interface DiscoveryResource {
   methods?: Record<string, DiscoveryMethod>;
   resources?: Record<string, DiscoveryResource>;
 }
 
+/** A Google API discovery document, as the package carries the Health API's. */
 export interface DiscoveryDocument {
   id: string;
   name: string;
@@ -54,6 +58,7 @@ export interface DiscoveryDocument {
   auth?: { oauth2?: { scopes?: Record<string, unknown> } };
 }
 
+/** The Health API versions whose discovery documents the package carries. */
 export type GoogleHealthApiVersion = 'v4' | 'v4beta';
 
 const loaded = new Map<GoogleHealthApiVersion, DiscoveryDocument>();

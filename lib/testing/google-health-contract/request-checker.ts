@@ -17,6 +17,7 @@ export interface ResolvedMethod {
   pathParameters: Record<string, string>;
 }
 
+/** What `GoogleHealthContract` makes of a request's HTTP method and path: the method it targets, or why none. */
 export type MethodResolution =
   | { kind: 'method'; resolved: ResolvedMethod }
   /** No method has this path. */

@@ -3,13 +3,16 @@ import { googleScope } from './google-scopes.js';
 
 /** The data source families `dataSourceFamily` may name, as `users/me/dataSourceFamilies/{family}`. */
 export const DATA_SOURCE_FAMILIES = ['all-sources', 'google-sources', 'google-wearables', 'self-sources'] as const;
+/** One of DATA_SOURCE_FAMILIES. */
 export type DataSourceFamily = (typeof DATA_SOURCE_FAMILIES)[number];
 
 /** The family that holds only what the user's Fitbit devices recorded, as a resource name. */
 export const WEARABLES_FAMILY = 'users/me/dataSourceFamilies/google-wearables';
 
+/** The legacy value of a seed path (`activities/steps`…) on the day being built; null when it has none. */
 export type LegacyLookup = (path: string) => string | null;
 
+/** How `dataPoints:dailyRollUp` serves a type: its range cap and its value per day. */
 export interface RollupDefinition {
   /** Longest range (end - start, in days) one call may ask for. */
   capDays: number;
@@ -31,6 +34,7 @@ export interface ListDefinition {
   maxPageSize?: number;
 }
 
+/** A Health API data type the emulator serves (GOOGLE_DATA_TYPES): name, field, scope, and how roll-ups and lists serve it. */
 export interface GoogleDataType {
   /** As in the URL: `steps`, `total-calories`… */
   name: string;

@@ -1,5 +1,6 @@
 import { offsetFromUtcMillis } from '../../core/calendar.js';
 
+/** Google's `CivilDate`: a local date as year, month and day. */
 export interface CivilDate {
   year: number;
   month: number;
