@@ -12,6 +12,7 @@ export type {
 } from './config/fitbit-module-options.interface.js';
 export { FitbitConfig, type FitbitUserResolver, type ResolvedGoogleHealthOptions } from './config/fitbit-config.js';
 export { FitbitConfigurationError } from './config/fitbit-configuration.error.js';
+export { FitbitStartupError } from './health/fitbit-startup.error.js';
 export { DEFAULT_DECORATOR_MESSAGE } from './config/resolve-fitbit-config.js';
 export { FITBIT_PROVIDER, FITBIT_QUEUE } from './fitbit.constants.js';
 export { InjectFitbitConfig, InjectFitbitProvider } from './fitbit.decorators.js';
@@ -45,6 +46,15 @@ export {
 } from './integration/fitbit-integration.guard.js';
 export { isIntegratedWithFitbit } from './integration/template-helpers.js';
 export type { FitbitIntegrationMessage } from './integration/integration.constants.js';
+
+// Health
+export {
+  FitbitHealth,
+  type FitbitHealthReport,
+  type FitbitHealthCheckOptions,
+  type FitbitDependencyState,
+  type FitbitQueueState,
+} from './health/fitbit-health.service.js';
 
 // Links, tokens and the provider seam
 export { UserLinkStore, type NewUserLink } from './auth/user-link.store.js';

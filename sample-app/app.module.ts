@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { FitbitModule } from '../lib/index.js';
-import { databaseOptions } from './config/database.js';
+import { connectDatabase, databaseOptions } from './config/database.js';
 import type { SampleSettings } from './config/environment.js';
 import { SAMPLE_SETTINGS } from './config/settings.token.js';
 import { PagesModule } from './pages/pages.module.js';
@@ -22,8 +22,11 @@ export class SampleAppModule {
       module: SampleAppModule,
       global: true,
       imports: [
-        // A sample should say soon that the database is unreachable, not after TypeORM's default 9 × 3 s.
-        TypeOrmModule.forRoot({ ...databaseOptions(settings.database), retryAttempts: 2, retryDelay: 1000 }),
+        // A sample should say at once that the database is unreachable, not after TypeORM's retries.
+        TypeOrmModule.forRootAsync({
+          useFactory: () => ({ ...databaseOptions(settings.database, settings.startupTimeoutMs), toRetry: () => false }),
+          dataSourceFactory: (options) => connectDatabase(options!, settings.database, settings.startupTimeoutMs),
+        }),
         FitbitModule.forRoot({
           ...settings.fitbit,
           isGlobal: true,

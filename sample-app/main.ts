@@ -7,23 +7,28 @@ import type { FitbitEmulator } from '../lib/testing/index.js';
 import { SampleAppModule } from './app.module.js';
 import { exitWithStartupError, loadSettingsOrExit } from './config/load-settings.js';
 import { demoEmulatorName, startDemoFitbit } from './demo/demo-fitbit.js';
+import { sampleLogger } from './config/sample-logger.js';
 import { SampleUsers } from './users/sample-users.service.js';
 import { configureWebApp } from './web/configure-web.js';
+import { ensurePortFree, portInUse } from './web/port-check.js';
 
 const settings = loadSettingsOrExit();
 let emulator: FitbitEmulator | null = null;
 let app: NestExpressApplication;
 try {
+  await ensurePortFree(settings.port);
   if (settings.demo) emulator = await startDemoFitbit(settings);
   app = await NestFactory.create<NestExpressApplication>(SampleAppModule.forRole(settings, 'web'), {
     rawBody: true,
     abortOnError: false,
-    logger: ['error', 'warn'],
+    logger: sampleLogger(['error', 'warn']),
   });
   configureWebApp(app, settings);
   app.enableShutdownHooks();
   await app.get(SampleUsers).seed(settings.sampleUsers);
-  await app.listen(settings.port);
+  await app.listen(settings.port).catch((error: NodeJS.ErrnoException) => {
+    throw error.code === 'EADDRINUSE' ? portInUse(settings.port) : error;
+  });
 } catch (error) {
   await emulator?.stop();
   exitWithStartupError(error);

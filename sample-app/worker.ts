@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { SampleAppModule } from './app.module.js';
 import { EnvironmentError } from './config/environment.js';
 import { exitWithStartupError, loadSettingsOrExit } from './config/load-settings.js';
+import { sampleLogger } from './config/sample-logger.js';
 import { useRunningDemoFitbit } from './demo/demo-fitbit.js';
 
 const settings = loadSettingsOrExit();
@@ -15,10 +16,12 @@ try {
   if (settings.demo) useRunningDemoFitbit(settings);
   const app = await NestFactory.createApplicationContext(SampleAppModule.forRole(settings, 'worker'), {
     abortOnError: false,
-    logger: ['error', 'warn', 'log'],
+    // Quiet until it runs: a failed start-up prints its one line, not Nest's start-up log before it.
+    logger: sampleLogger(['error', 'warn']),
   });
   app.enableShutdownHooks();
   await app.init();
+  app.useLogger(sampleLogger(['error', 'warn', 'log']));
   new Logger('SampleWorker').log('Processing Fitbit jobs from REDIS_URL; stop with Ctrl+C');
 } catch (error) {
   exitWithStartupError(error);

@@ -46,6 +46,7 @@ export class FitbitConfig {
   /** Origins a redirect URI may be built on when `callbackUrl` is not set (loopback origins always may). */
   readonly trustedOrigins!: string[];
   readonly requestTimeoutMs!: number;
+  readonly startupTimeoutMs!: number;
   readonly rawBodyProperty!: string;
   readonly routePrefix!: string;
   readonly googleHealth!: ResolvedGoogleHealthOptions;

@@ -128,6 +128,12 @@ export interface FitbitModuleOptions {
   tokenEncryptionKeys?: string[];
   /** Timeout of one upstream request. Default 10 000 ms. */
   requestTimeoutMs?: number;
+  /**
+   * How long start-up waits for the database and (with `subscribe`) Redis to answer before it
+   * fails with a message naming the one that did not; also the bound of each health check and of
+   * the command's first look at the provider. Default 3 000 ms.
+   */
+  startupTimeoutMs?: number;
   /** Request property that holds the raw body (Nest's `rawBody: true`). Default `rawBody`. */
   rawBodyProperty?: string;
 }

@@ -66,6 +66,14 @@ function seconds(options: FitbitModuleOptions, option: 'historicalInitDelaySecon
   return Math.round(value * 1000);
 }
 
+function milliseconds(options: FitbitModuleOptions, option: 'requestTimeoutMs' | 'startupTimeoutMs', fallback: number): number {
+  const value = options[option] ?? fallback;
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new FitbitConfigurationError(option, 'must be a positive whole number of milliseconds');
+  }
+  return value;
+}
+
 function resolveProvider(options: FitbitModuleOptions): FitbitProviderName {
   const provider = options.provider ?? DEFAULT_PROVIDER;
   if (!Object.prototype.hasOwnProperty.call(PROVIDER_DEFAULTS, provider)) {
@@ -194,10 +202,8 @@ export function resolveFitbitConfig(options: FitbitModuleOptions, extras: Fitbit
   if (callbackUrl === null && process.env.NODE_ENV === 'production') {
     throw new FitbitConfigurationError('callbackUrl', 'is required when NODE_ENV is "production": give the absolute URL of complete/ as registered at the provider');
   }
-  const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
-  if (!Number.isInteger(requestTimeoutMs) || requestTimeoutMs <= 0) {
-    throw new FitbitConfigurationError('requestTimeoutMs', 'must be a positive whole number of milliseconds');
-  }
+  const requestTimeoutMs = milliseconds(options, 'requestTimeoutMs', 10_000);
+  const startupTimeoutMs = milliseconds(options, 'startupTimeoutMs', 3_000);
   const decoratorMessage = options.decoratorMessage ?? DEFAULT_DECORATOR_MESSAGE;
   if (typeof decoratorMessage !== 'string' && typeof decoratorMessage !== 'function') {
     throw new FitbitConfigurationError('decoratorMessage', 'must be a string or a function of the request');
@@ -237,6 +243,7 @@ export function resolveFitbitConfig(options: FitbitModuleOptions, extras: Fitbit
     tokenEncryptionKeys: resolveEncryptionKeys(options),
     trustedOrigins: resolveTrustedOrigins(options),
     requestTimeoutMs,
+    startupTimeoutMs,
     rawBodyProperty: optionalText(options, 'rawBodyProperty') ?? 'rawBody',
     routePrefix,
     googleHealth,

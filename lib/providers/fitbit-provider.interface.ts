@@ -93,6 +93,8 @@ export interface VerificationAnswer {
  */
 export interface FitbitProvider {
   readonly name: FitbitProviderName;
+  /** What people call the provider, for pages above the seam ("the sign-in at Google was cancelled"). */
+  readonly displayName: string;
   readonly defaultScopes: readonly string[];
 
   /** Extra query parameters for the authorize redirect (beyond client id, scope, state and PKCE). */

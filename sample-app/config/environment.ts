@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FitbitEndpoints, FitbitModuleOptions, FitbitProviderName } from '../../lib/index.js';
+import { FitbitStartupError, type FitbitEndpoints, type FitbitModuleOptions, type FitbitProviderName } from '../../lib/index.js';
 
 /** A bad environment variable; the message starts with its name. */
 export class EnvironmentError extends Error {
@@ -33,6 +33,8 @@ export interface SampleSettings {
   subscribe: boolean;
   redisUrl: string | null;
   routePrefix: string;
+  /** How long start-up waits for the database and Redis (FITBIT_STARTUP_TIMEOUT_MS). */
+  startupTimeoutMs: number;
   /** Set when no client id is configured: the sample starts its own emulator in the provider's mode. */
   demo: { emulatorPort: number } | null;
   /** FitbitModule options; in demo mode the endpoints are filled in once the emulator listens. */
@@ -47,6 +49,7 @@ export const DEMO_WEBHOOK_AUTHORIZATION = 'Bearer sample-demo-webhook-secret';
 export const DEMO_PROJECT_NUMBER = '123456789012';
 export const DEFAULT_PROVIDER: FitbitProviderName = 'google-health';
 export const DEFAULT_PORT = 3000;
+export const DEFAULT_STARTUP_TIMEOUT_MS = 3000;
 export const DEFAULT_SQLITE_FILE = fileURLToPath(new URL('../data/sample-app.sqlite', import.meta.url));
 const PROVIDERS: readonly FitbitProviderName[] = ['fitbit', 'google-health'];
 
@@ -280,6 +283,7 @@ export function parseEnvironment(env: Env = process.env): SampleSettings {
     throw new EnvironmentError('FITBIT_QUEUE_PREFIX', `must be letters, digits and _ : . -, got "${queuePrefix}"`);
   }
 
+  const startupTimeoutMs = positiveInteger(env, 'FITBIT_STARTUP_TIMEOUT_MS');
   const fitbit: FitbitModuleOptions = {
     clientId: clientId ?? DEMO_CLIENT_ID,
     clientSecret: clientSecret ?? DEMO_CLIENT_SECRET,
@@ -298,6 +302,7 @@ export function parseEnvironment(env: Env = process.env): SampleSettings {
     errorTemplate,
     decoratorMessage: text(env, 'FITBIT_DECORATOR_MESSAGE'),
     requestTimeoutMs: positiveInteger(env, 'FITBIT_REQUEST_TIMEOUT_MS'),
+    startupTimeoutMs,
     tokenEncryptionKey: tokenEncryptionKey(env),
     loginUrl: '/login',
     queue: redis === null ? undefined : { redis, ...(queuePrefix === undefined ? {} : { prefix: queuePrefix }) },
@@ -311,6 +316,7 @@ export function parseEnvironment(env: Env = process.env): SampleSettings {
     subscribe: redis !== null,
     redisUrl: redis,
     routePrefix,
+    startupTimeoutMs: startupTimeoutMs ?? DEFAULT_STARTUP_TIMEOUT_MS,
     demo,
     fitbit: withoutUndefined(fitbit),
   };
@@ -340,16 +346,24 @@ export const VARIABLE_OF_OPTION: Readonly<Record<string, string>> = {
   errorTemplate: 'FITBIT_ERROR_TEMPLATE',
   decoratorMessage: 'FITBIT_DECORATOR_MESSAGE',
   requestTimeoutMs: 'FITBIT_REQUEST_TIMEOUT_MS',
+  startupTimeoutMs: 'FITBIT_STARTUP_TIMEOUT_MS',
   tokenEncryptionKey: 'TOKEN_ENCRYPTION_KEY',
   queue: 'REDIS_URL',
 };
 
-/** Rewrites a FitbitModule configuration error so that it names the environment variable. */
+/**
+ * One line on why start-up failed: a FitbitModule configuration or start-up error rewritten to name
+ * the environment variable behind it, anything else its message's first line.
+ */
 export function describeStartupError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof FitbitStartupError && error.dependency === 'database') {
+    return `DATABASE_URL: ${(error.cause as Error).message} (FitbitModule start-up check)`;
+  }
   const option = /^FitbitModule option "([^"]+)": (.*)$/s.exec(message);
   const variable = option ? VARIABLE_OF_OPTION[option[1]!] : undefined;
-  return variable ? `${variable}: ${option![2]} (FitbitModule option "${option![1]}")` : message;
+  if (variable) return `${variable}: ${option![2]} (FitbitModule option "${option![1]}")`;
+  return message.split('\n')[0]!;
 }
 
 function withoutUndefined<T extends object>(value: T): T {

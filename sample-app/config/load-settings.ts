@@ -1,4 +1,4 @@
-import { FitbitConfigurationError } from '../../lib/index.js';
+import { FitbitConfigurationError, FitbitStartupError } from '../../lib/index.js';
 import { resolveFitbitConfig } from '../../lib/config/resolve-fitbit-config.js';
 import { describeStartupError, EnvironmentError, parseEnvironment, type SampleSettings } from './environment.js';
 
@@ -16,11 +16,10 @@ export function loadSettingsOrExit(): SampleSettings {
   }
 }
 
+/** Every start-up failure ends the same way: one line saying why, naming the variable when one is at fault. */
 export function exitWithStartupError(error: unknown): never {
-  if (error instanceof EnvironmentError || error instanceof FitbitConfigurationError) {
-    console.error(`\nThe sample app cannot start. ${describeStartupError(error)}\nSee "The sample app" in README.md for the environment variables.\n`);
-  } else {
-    console.error('\nThe sample app cannot start:', error);
-  }
+  const named = error instanceof EnvironmentError || error instanceof FitbitConfigurationError || error instanceof FitbitStartupError;
+  const hint = named ? '\nSee "The sample app" in README.md for the environment variables.' : '';
+  console.error(`\nThe sample app cannot start. ${describeStartupError(error)}${hint}\n`);
   process.exit(1);
 }

@@ -55,7 +55,7 @@ export async function startDemoFitbit(settings: SampleSettings): Promise<FitbitE
     });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      throw new EnvironmentError('FITBIT_EMULATOR_PORT', `port ${port} (for the demo ${demoEmulatorName(settings)}) is in use; choose a free one`);
+      throw new EnvironmentError('FITBIT_EMULATOR_PORT', `port ${port} (for the demo ${demoEmulatorName(settings)}, PORT + 1 unless set) is in use; set FITBIT_EMULATOR_PORT to a free port`);
     }
     throw error;
   }

@@ -49,10 +49,18 @@ export async function startSampleApp(env: Record<string, string>): Promise<Sampl
   };
 }
 
-/** Runs `sample-app/main.ts` to its exit, for start-up failures. */
-export function runSampleAppToExit(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+export interface SampleAppExit {
+  code: number | null;
+  output: string;
+  /** From spawning the process to its exit. */
+  ms: number;
+}
+
+/** Runs `sample-app/main.ts` (or `worker.ts`, `cli.ts`) to its exit, for start-up failures. */
+export function runSampleAppToExit(env: Record<string, string>, entry: 'main.ts' | 'worker.ts' | 'cli.ts' = 'main.ts', args: string[] = []): Promise<SampleAppExit> {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !SAMPLE_VARIABLES.test(name)));
-  const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', ...CHILD_LEAK_WATCH_IMPORT, 'sample-app/main.ts'], {
+  const started = Date.now();
+  const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', ...CHILD_LEAK_WATCH_IMPORT, `sample-app/${entry}`, ...args], {
     cwd: ROOT,
     env: { ...inherited, SWC_NODE_PROJECT: 'tsconfig.json', NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -61,5 +69,5 @@ export function runSampleAppToExit(env: Record<string, string>): Promise<{ code:
   watchChild(child, 'the sample app');
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output, ms: Date.now() - started })));
 }

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { type INestApplication, Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { type INestApplication, type LoggerService, Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { NextFunction, Request, Response } from 'express';
@@ -24,6 +24,10 @@ export async function startFitbitTestApp(options: {
   fitbit: DynamicModule;
   controllers?: Type[];
   providers?: Type[];
+  /** More modules beside the Fitbit one (e.g. TerminusModule). */
+  imports?: (DynamicModule | Type)[];
+  /** Default: errors only, to the console. */
+  logger?: LoggerService;
   /** Express-style middleware run after the test sign-in on every route, e.g. a `req.flash` stand-in. */
   middleware?: ((req: Request, res: Response, next: NextFunction) => void)[];
 }): Promise<FitbitTestApp> {
@@ -36,6 +40,7 @@ export async function startFitbitTestApp(options: {
         dataSourceFactory: async () => dataSource,
       }),
       options.fitbit,
+      ...(options.imports ?? []),
     ],
     controllers: options.controllers ?? [],
     providers: options.providers ?? [],
@@ -46,7 +51,7 @@ export async function startFitbitTestApp(options: {
     }
   }
 
-  const app = await NestFactory.create(TestAppModule, { rawBody: true, logger: ['error'] });
+  const app = await NestFactory.create(TestAppModule, { rawBody: true, logger: options.logger ?? ['error'] });
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   return {

@@ -37,6 +37,7 @@ interface FitbitProfile {
 @Injectable()
 export class FitbitWebApiProvider implements FitbitProvider {
   readonly name = 'fitbit' as const;
+  readonly displayName = 'Fitbit';
   readonly defaultScopes: readonly string[];
 
   constructor(

@@ -42,6 +42,8 @@ const header = (request: IncomingNotificationRequest, name: string) => {
 @Injectable()
 export class GoogleHealthProvider implements FitbitProvider {
   readonly name = 'google-health' as const;
+  /** Where people consent and whose account they sign in with. */
+  readonly displayName = 'Google';
   readonly defaultScopes: readonly string[];
   private readonly webhookKeys: GoogleWebhookKeys;
   private readonly logger = new Logger('GoogleHealth');

@@ -1,0 +1,107 @@
+import { InjectQueue } from '@nestjs/bull';
+import { Injectable, Optional } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Queue } from 'bull';
+import type { DataSource } from 'typeorm';
+import { FitbitConfig } from '../config/fitbit-config.js';
+import { FITBIT_QUEUE } from '../fitbit.constants.js';
+import { databaseAddress, pingDatabase, pingRedis, probeHttp, redisAddress, withinTimeout } from './dependency-probes.js';
+
+/** `up`, or why not. Degraded parts still serve: stored data, sign-in, the queue filling. */
+export interface FitbitDependencyState {
+  status: 'up' | 'down' | 'degraded';
+  address: string;
+  /** Why it is not up. */
+  message?: string;
+}
+
+export interface FitbitQueueState {
+  status: 'up' | 'down' | 'degraded';
+  /** Jobs ready to run, waiting for their time (retries, spaced history jobs), running, and failed for good. */
+  waiting: number;
+  delayed: number;
+  active: number;
+  failed: number;
+  message?: string;
+}
+
+/** What `FitbitHealth.check()` found. Redis and the queue are there only with `subscribe`. */
+export interface FitbitHealthReport {
+  /** False when the database or Redis is down: the module cannot do its work. */
+  healthy: boolean;
+  database: FitbitDependencyState;
+  redis?: FitbitDependencyState;
+  queue?: FitbitQueueState;
+  /** The provider's API: unreachable is `degraded`, since pages and stored data still work. */
+  provider: FitbitDependencyState;
+}
+
+export interface FitbitHealthCheckOptions {
+  /** Bound of each probe. Default: the `startupTimeoutMs` option. */
+  timeoutMs?: number;
+  /** Waiting + delayed jobs beyond which the queue counts as degraded (falling behind). Default: no limit. */
+  maxQueueDepth?: number;
+}
+
+/**
+ * Probes what the module depends on, each within a bound: the database, Redis and the queue's depth
+ * (with `subscribe`) and whether the provider answers at all. Used by `FitbitHealthIndicator`
+ * (`nestjs-fitbit/terminus`) and by anything else that wants the same answer.
+ */
+@Injectable()
+export class FitbitHealth {
+  constructor(
+    private readonly config: FitbitConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Optional() @InjectQueue(FITBIT_QUEUE) private readonly queue?: Queue,
+  ) {}
+
+  async check(options: FitbitHealthCheckOptions = {}): Promise<FitbitHealthReport> {
+    const timeoutMs = options.timeoutMs ?? this.config.startupTimeoutMs;
+    const [database, redis, queue, provider] = await Promise.all([
+      state(databaseAddress(this.dataSource), pingDatabase(this.dataSource, timeoutMs), 'down'),
+      this.queue ? state(redisAddress(this.queue.client), pingRedis(this.queue.client, timeoutMs, true), 'down') : undefined,
+      this.queue ? this.queueState(this.queue, timeoutMs, options.maxQueueDepth) : undefined,
+      this.probeProvider('api', timeoutMs),
+    ]);
+    const report: FitbitHealthReport = { healthy: database.status === 'up' && redis?.status !== 'down', database, provider };
+    if (redis) report.redis = redis;
+    if (queue) report.queue = queue;
+    return report;
+  }
+
+  /** Whether the provider's API (or its token endpoint) answers HTTP at all. */
+  probeProvider(endpoint: 'api' | 'token', timeoutMs: number = this.config.startupTimeoutMs): Promise<FitbitDependencyState> {
+    const url = endpoint === 'api' ? this.config.endpoints.apiUrl : this.config.endpoints.tokenUrl;
+    return state(url, probeHttp(url, timeoutMs), 'degraded');
+  }
+
+  private async queueState(queue: Queue, timeoutMs: number, maxDepth: number | undefined): Promise<FitbitQueueState> {
+    try {
+      // Only asked of a client that is ready: ioredis would hold the command until Redis came back.
+      if (queue.client.status !== 'ready') throw new Error(`Redis is ${queue.client.status}`);
+      const counts = await withinTimeout(queue.getJobCounts(), timeoutMs, () => new Error(`no answer within ${timeoutMs} ms`));
+      const depth = counts.waiting + counts.delayed;
+      const behind = maxDepth !== undefined && depth > maxDepth;
+      return {
+        status: behind ? 'degraded' : 'up',
+        waiting: counts.waiting,
+        delayed: counts.delayed,
+        active: counts.active,
+        failed: counts.failed,
+        ...(behind ? { message: `${depth} jobs waiting, more than ${maxDepth}` } : {}),
+      };
+    } catch (error) {
+      return { status: 'down', waiting: 0, delayed: 0, active: 0, failed: 0, message: `job counts unavailable: ${(error as Error).message}` };
+    }
+  }
+}
+
+async function state(address: string, probe: Promise<void>, whenFailing: 'down' | 'degraded'): Promise<FitbitDependencyState> {
+  try {
+    await probe;
+    return { status: 'up', address };
+  } catch (error) {
+    return { status: whenFailing, address, message: (error as Error).message };
+  }
+}
