@@ -17,6 +17,7 @@ import type { FitbitProvider } from '../../lib/providers/fitbit-provider.interfa
 import type { FitbitEmulator, IssuedTokens } from '../../lib/testing/index.js';
 import { createDataSource, createSqliteDataSource, DATABASE_KINDS, type DatabaseKind, type TestDataSource } from '../support/databases.js';
 import { emulatorOptions, PROVIDERS, providerFacts, startEmulator, type ProviderName } from '../support/fitbit-fixture.js';
+import { freePort } from '../subscriptions/support/subscriptions-fixture.js';
 
 const CLEAR_LINE = '\x1b[2K';
 
@@ -186,7 +187,7 @@ describe.each(PROVIDERS.flatMap((provider) => DATABASE_KINDS.map((kind) => [prov
 
       await command.run([], {});
 
-      expect(output.lines).toEqual(['Successfully refreshed 1 tokens']);
+      expect(output.lines).toEqual(['Successfully refreshed 1 token']);
       expect(emulator.stats.refreshCalls(expired.fitbitUserId)).toBe(1);
       expect(emulator.stats.refreshCalls(fresh.fitbitUserId)).toBe(0);
 
@@ -229,7 +230,7 @@ describe.each(PROVIDERS.flatMap((provider) => DATABASE_KINDS.map((kind) => [prov
 
       await command.run([], {});
 
-      expect(output.lines).toEqual(['Successfully refreshed 1 tokens', 'Failed to refresh 1 tokens']);
+      expect(output.lines).toEqual(['Successfully refreshed 1 token', 'Failed to refresh 1 token']);
       expect(process.exitCode).toBe(1);
       expect(emulator.stats.refreshCalls(dead.fitbitUserId)).toBe(refreshCallsBefore + 1);
       const kept = (await stored(dead.link))!;
@@ -250,7 +251,7 @@ describe.each(PROVIDERS.flatMap((provider) => DATABASE_KINDS.map((kind) => [prov
 
       await command.run([], { all: true, deauth: true });
 
-      expect(output.lines).toEqual(['Successfully refreshed 2 tokens', 'Failed to refresh 1 tokens', 'Deauthenticated 1 users']);
+      expect(output.lines).toEqual(['Successfully refreshed 2 tokens', 'Failed to refresh 1 token', 'Deauthenticated 1 user']);
       expect(process.exitCode).toBe(1);
       expect(await stored(revoked.link)).toBeNull();
       for (const { link, issued } of [valid, alsoValid]) {
@@ -268,7 +269,7 @@ describe.each(PROVIDERS.flatMap((provider) => DATABASE_KINDS.map((kind) => [prov
 
       await command.run([], { deauth: true });
 
-      expect(output.lines).toEqual(['Successfully refreshed 0 tokens', 'Failed to refresh 1 tokens', 'Deauthenticated 0 users']);
+      expect(output.lines).toEqual(['Successfully refreshed 0 tokens', 'Failed to refresh 1 token', 'Deauthenticated 0 users']);
       expect(process.exitCode).toBe(1);
       const kept = (await stored(seeded.link))!;
       expect(store.refreshToken(kept)).toBe(seeded.issued.refreshToken);
@@ -287,7 +288,7 @@ describe.each(PROVIDERS.flatMap((provider) => DATABASE_KINDS.map((kind) => [prov
         const [refreshedByApp] = await Promise.all([moduleRef.get(TokenRefresher).refresh(seeded.link), command.run([], {})]);
 
         expect(emulator.stats.refreshCalls(seeded.fitbitUserId)).toBe(1);
-        expect(output.lines).toEqual(['Successfully refreshed 1 tokens']);
+        expect(output.lines).toEqual(['Successfully refreshed 1 token']);
         const after = (await stored(seeded.link))!;
         expect(after.accessToken).toBe(refreshedByApp.accessToken);
         expect(await facts.tokenWorks(store.accessToken(after))).toBe(true);
@@ -349,8 +350,72 @@ describe('refresh-tokens progress bar', () => {
     expect(output.text).toContain('3/3');
     const afterBar = output.text.slice(output.text.lastIndexOf(CLEAR_LINE) + CLEAR_LINE.length);
     expect(afterBar).toMatch(
-      new RegExp(`^WARN Failed to refresh the Fitbit token of user ${spent.link.userId}: [^\\n\\x1b]*\\nSuccessfully refreshed 2 tokens\\nFailed to refresh 1 tokens\\n$`),
+      new RegExp(`^WARN Failed to refresh the Fitbit token of user ${spent.link.userId}: [^\\n\\x1b]*\\nSuccessfully refreshed 2 tokens\\nFailed to refresh 1 token\\n$`),
     );
+  });
+
+  it('says "1 token", not "1 tokens"', async () => {
+    const { output, store, command, provider } = await boot(false);
+    await seedLink(emulators.fitbit, store, { expired: true });
+    const spent = await seedLink(emulators.fitbit, store, { expired: true });
+    await killRefreshToken(emulators.fitbit, provider, spent);
+
+    await command.run([], { deauth: true });
+
+    expect(output.lines.filter((line) => !line.startsWith('WARN '))).toEqual(['Successfully refreshed 1 token', 'Failed to refresh 1 token', 'Deauthenticated 1 user']);
+  });
+
+  it('names the token endpoint it cannot reach and stops within the start-up timeout, trying no user', async () => {
+    const unreachable = `http://127.0.0.1:${await freePort()}`;
+    const output = new CapturedOutput(false);
+    moduleRef = await Test.createTestingModule({
+      imports: [
+        databaseModule(await createSqliteDataSource()),
+        FitbitModule.forRoot(emulatorOptions(emulators.fitbit, { endpoints: { ...emulators.fitbit.urls, tokenUrl: `${unreachable}/oauth2/token` }, startupTimeoutMs: 1_000 })),
+        outputModule(output),
+      ],
+    })
+      .setLogger(new CapturedLogger())
+      .compile();
+    await moduleRef.init();
+    const store = moduleRef.get(UserLinkStore);
+    await seedLink(emulators.fitbit, store, { expired: true });
+    await seedLink(emulators.fitbit, store, { expired: true });
+
+    await moduleRef.get(RefreshTokensCommand).run([], {});
+
+    const port = new URL(unreachable).port;
+    expect(output.lines).toEqual([
+      `Stopped: the provider at ${unreachable}/oauth2/token did not answer: connect ECONNREFUSED 127.0.0.1:${port}; 2 tokens not tried`,
+      'Successfully refreshed 0 tokens',
+      'Failed to refresh 2 tokens',
+    ]);
+    expect(process.exitCode).toBe(1);
+  });
+
+  it('stops at the first refresh that gets no answer instead of waiting the same timeout for every user', async () => {
+    const output = new CapturedOutput(false);
+    moduleRef = await Test.createTestingModule({
+      imports: [databaseModule(await createSqliteDataSource()), FitbitModule.forRoot(emulatorOptions(emulators.fitbit, { requestTimeoutMs: 300 })), outputModule(output)],
+    })
+      .setLogger(new CapturedLogger())
+      .compile();
+    await moduleRef.init();
+    const store = moduleRef.get(UserLinkStore);
+    const seeded = [await seedLink(emulators.fitbit, store, { expired: true }), await seedLink(emulators.fitbit, store, { expired: true }), await seedLink(emulators.fitbit, store, { expired: true })];
+    const tokenPath = new URL(emulators.fitbit.urls.tokenUrl).pathname;
+    // The endpoint answers the command's first look (HEAD) but leaves every refresh unanswered.
+    emulators.fitbit.faults.inject({ method: 'POST', path: tokenPath, delayMs: 2_000 });
+
+    await moduleRef.get(RefreshTokensCommand).run([], {});
+
+    expect(output.lines).toEqual([
+      `Stopped: the provider did not answer: POST ${emulators.fitbit.urls.tokenUrl}: no answer within 300 ms; 2 tokens not tried`,
+      'Successfully refreshed 0 tokens',
+      'Failed to refresh 3 tokens',
+    ]);
+    expect(process.exitCode).toBe(1);
+    for (const { link } of seeded) expect((await store.findById(link.id))?.accessToken).toBe(link.accessToken);
   });
 
   it('writes only the lines when the output is not a terminal', async () => {
@@ -359,7 +424,7 @@ describe('refresh-tokens progress bar', () => {
 
     await command.run([], {});
 
-    expect(output.text).toBe('Successfully refreshed 1 tokens\n');
+    expect(output.text).toBe('Successfully refreshed 1 token\n');
   });
 });
 
