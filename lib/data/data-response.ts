@@ -1,3 +1,5 @@
+import type { FitbitImportStatus } from '../integration/import-status.js';
+
 /** django-fitbit's status codes of the data endpoint (`meta.status_code`). */
 export enum DataStatus {
   ok = 100,
@@ -24,6 +26,42 @@ export interface DataResponse {
 
 export function dataResponse(status: DataStatus, objects: DataObject[] = [], message?: string): DataResponse {
   return { meta: { total_count: objects.length, status_code: status, ...(message ? { message } : {}) }, objects };
+}
+
+/** `import_status/`: the data endpoint's envelope around FitbitService.importStatus(). */
+export interface ImportStatusResponse {
+  meta: {
+    total_count: number;
+    status_code: DataStatus.ok;
+    state: FitbitImportStatus['state'];
+    started: string | null;
+    finished: string | null;
+    done: number;
+    pending: number;
+    failed: number;
+    rows_stored: number;
+    last_error: { type: string; message: string; at: string } | null;
+  };
+  objects: { type: string; state: string; rows: number; finished: string | null; error: string | null }[];
+}
+
+export function importStatusResponse(status: FitbitImportStatus): ImportStatusResponse {
+  const iso = (date: Date | null) => date?.toISOString() ?? null;
+  return {
+    meta: {
+      total_count: status.types.length,
+      status_code: DataStatus.ok,
+      state: status.state,
+      started: iso(status.started),
+      finished: iso(status.finished),
+      done: status.done.length,
+      pending: status.pending.length,
+      failed: status.failed.length,
+      rows_stored: status.rowsStored,
+      last_error: status.lastError && { ...status.lastError, at: status.lastError.at.toISOString() },
+    },
+    objects: status.types.map((type) => ({ type: type.type, state: type.state, rows: type.rows, finished: iso(type.finished), error: type.error })),
+  };
 }
 
 export const ACCOUNT_NOT_LINKED_MESSAGE =

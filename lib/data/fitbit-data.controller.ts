@@ -3,7 +3,8 @@ import type { Request, Response } from 'express';
 import { SignedInUsers } from '../auth/signed-in-user.js';
 import { UserLinkStore } from '../auth/user-link.store.js';
 import { FitbitConfig } from '../config/fitbit-config.js';
-import { DataStatus, dataResponse, type DataResponse } from './data-response.js';
+import { FitbitService } from '../integration/fitbit.service.js';
+import { DataStatus, dataResponse, importStatusResponse, type DataResponse, type ImportStatusResponse } from './data-response.js';
 import { isKnownTimeSeriesType, type TimeSeriesCategoryName } from './time-series-data-types.js';
 import { parseTimeSeriesQuery } from './time-series-query.js';
 import { TimeSeriesReader } from './time-series-reader.service.js';
@@ -16,7 +17,7 @@ const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
  * django-fitbit's contract, not something to reshape, and `send` would hash every answer for an
  * ETag that `no-store` makes useless (about a tenth of a database-mode answer's time).
  */
-function sendAnswer(res: Response, answer: DataResponse | string): void {
+function sendAnswer(res: Response, answer: DataResponse | ImportStatusResponse | string): void {
   res.writeHead(200, { 'Cache-Control': 'no-store', 'Content-Type': JSON_CONTENT_TYPE });
   res.end(typeof answer === 'string' ? answer : JSON.stringify(answer));
 }
@@ -33,6 +34,7 @@ export class FitbitDataController {
     private readonly users: SignedInUsers,
     private readonly links: UserLinkStore,
     private readonly reader: TimeSeriesReader,
+    private readonly fitbit: FitbitService,
   ) {}
 
   @Get('get_data/:category/*resource')
@@ -52,8 +54,20 @@ export class FitbitDataController {
     sendAnswer(res, await this.answer(req, 'activities', 'steps', query));
   }
 
+  /**
+   * fitbit-import-status: the signed-in user's history import (FitbitService.importStatus) in the
+   * data endpoint's envelope: 101 signed out, 102 no link, else 100 with one object per type.
+   */
+  @Get('import_status')
+  async importStatus(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const user = this.users.of(req);
+    if (!user) return sendAnswer(res, dataResponse(DataStatus.notSignedIn));
+    const status = await this.fitbit.importStatus(user.id);
+    sendAnswer(res, status ? importStatusResponse(status) : dataResponse(DataStatus.notIntegrated));
+  }
+
   /** django's `require_GET`: 405 with `Allow: GET` (RFC 9110 requires the header on a 405). */
-  @All(['get_data/:category/*resource', 'get_steps'])
+  @All(['get_data/:category/*resource', 'get_steps', 'import_status'])
   @HttpCode(405)
   @Header('Allow', 'GET')
   otherMethods(): never {

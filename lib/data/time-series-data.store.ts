@@ -112,6 +112,19 @@ export class TimeSeriesDataStore {
     return { count: Number(row!.count), json: row!.objects };
   }
 
+  /** How many days the user has stored, per type path; types without rows are left out. */
+  async countByType(userId: string): Promise<Map<string, number>> {
+    const rows = await this.rows
+      .createQueryBuilder('data')
+      .select('data.typeId', 'typeId')
+      .addSelect('COUNT(*)', 'count')
+      .where('data.userId = :userId', { userId })
+      .groupBy('data.typeId')
+      .getRawMany<{ typeId: number | string; count: number | string }>();
+    const paths = await this.types.pathsById();
+    return new Map(rows.map((row) => [paths.get(Number(row.typeId)) ?? String(row.typeId), Number(row.count)]));
+  }
+
   /** The time zone of the user's link, if they have one: what "today" means for them. */
   async timeZoneOf(userId: string): Promise<string | null> {
     this.timeZoneSql ??= this.links

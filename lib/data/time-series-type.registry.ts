@@ -19,6 +19,11 @@ export class TimeSeriesTypeRegistry {
     return id;
   }
 
+  /** The type path (`activities/steps`) of each seeded id. */
+  async pathsById(): Promise<Map<number, string>> {
+    return new Map([...(await this.load())].map(([path, id]) => [id, path]));
+  }
+
   private load(): Promise<Map<string, number>> {
     this.ids ??= this.types.find().then(
       (rows) => new Map(rows.map((row) => [`${TimeSeriesCategory[row.category]}/${row.resource}`, row.id])),

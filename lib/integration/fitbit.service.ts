@@ -1,7 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { UserLinkStore } from '../auth/user-link.store.js';
 import { FitbitConfig } from '../config/fitbit-config.js';
 import type { RequestLike } from '../config/fitbit-module-options.interface.js';
+import { timeSeriesPath } from '../data/time-series-data-types.js';
+import { TimeSeriesDataStore } from '../data/time-series-data.store.js';
+import { ImportProgress } from '../subscriptions/import-progress.js';
+import { importStatusOf, type FitbitImportProgressEvent, type FitbitImportStatus } from './import-status.js';
 
 /**
  * A user's link: `linked` through the configured provider, `not-linked` (or anonymous, or inactive),
@@ -17,6 +21,9 @@ export class FitbitService {
   constructor(
     private readonly config: FitbitConfig,
     private readonly links: UserLinkStore,
+    private readonly rows: TimeSeriesDataStore,
+    // Present with `subscribe` only: without it nothing is imported.
+    @Optional() @Inject(ImportProgress) private readonly progress: ImportProgress | null = null,
   ) {}
 
   /**
@@ -45,5 +52,36 @@ export class FitbitService {
 
   linkStatusOfRequest(req: RequestLike): Promise<FitbitLinkStatus> {
     return this.linkStatus(this.config.users.fromRequest(req));
+  }
+
+  /**
+   * Where the user's history import stands: types done, pending and failed, days stored, when it
+   * started and finished, the last error. Read from Redis (the import's record, written by the
+   * connect and the workers) and the database (the rows), so every app process gives the same
+   * answer. Null when the user has no link.
+   */
+  async importStatus(userId: string | number): Promise<FitbitImportStatus | null> {
+    const link = await this.links.findByUser(String(userId));
+    if (!link) return null;
+    const [plan, rows] = await Promise.all([this.progress?.read(link.providerUserId) ?? null, this.rows.countByType(link.userId)]);
+    return importStatusOf(plan, rows, this.config.subscribedTypes.map(timeSeriesPath));
+  }
+
+  /**
+   * Calls `listener` whenever a type of some user's history import changes state, wherever the
+   * worker ran. Without `subscribe` nothing is imported and it is never called. Returns the
+   * function that stops it; `ready` resolves once changes are being listened for.
+   */
+  onImportProgress(listener: (event: FitbitImportProgressEvent) => void): { stop: () => void; ready: Promise<void> } {
+    if (!this.progress) return { stop: () => undefined, ready: Promise.resolve() };
+    const stop = this.progress.listen((message) => {
+      void this.links.findByProviderUser(this.config.provider, message.providerUserId).then(
+        (links) => {
+          for (const link of links) listener({ userId: link.userId, type: message.type, state: message.state, finished: message.finished, total: message.total });
+        },
+        () => undefined,
+      );
+    });
+    return { stop, ready: this.progress.listening() };
   }
 }

@@ -5,7 +5,7 @@ import { AuthorizedCalls } from '../auth/authorized-calls.js';
 import { Withdrawals, type WithdrawalOutcome } from '../auth/withdrawals.service.js';
 import { UserLinkStore } from '../auth/user-link.store.js';
 import { isMissingAltimeter } from '../data/provider-error-status.js';
-import { isKnownTimeSeriesType, timeSeriesPath } from '../data/time-series-data-types.js';
+import { isKnownTimeSeriesType, timeSeriesPath, type TimeSeriesTypeKey } from '../data/time-series-data-types.js';
 import { FITBIT_PROVIDER, FITBIT_QUEUE } from '../fitbit.constants.js';
 import type { FitbitProvider } from '../providers/fitbit-provider.interface.js';
 import { ProviderRateLimitError } from '../providers/provider-errors.js';
@@ -24,6 +24,7 @@ import {
 import { FAIL_ONCE, FitbitJobsProducer } from './fitbit-jobs.producer.js';
 import { RedisJobLock } from './redis-job-lock.js';
 import { retryDelayMs, isTransient, MAX_RETRIES } from './retry-policy.js';
+import { describeImportFailure, ImportProgress, type ImportTypeProgress } from './import-progress.js';
 import { HistoryImportInterrupted, TimeSeriesImporter } from './time-series-importer.service.js';
 import { TimeSeriesPoller } from './time-series-poller.js';
 import { RedactingLogger } from '../logging/redacting-logger.js';
@@ -55,6 +56,7 @@ export class FitbitJobsProcessor {
     private readonly importer: TimeSeriesImporter,
     private readonly poller: TimeSeriesPoller,
     private readonly producer: FitbitJobsProducer,
+    private readonly progress: ImportProgress,
   ) {
     this.lock = new RedisJobLock(queue.client, queue.toKey('fitbit'));
   }
@@ -104,15 +106,18 @@ export class FitbitJobsProcessor {
     if (claim === 'already-fetched') return 'coalesced';
     if (claim === 'handed-over') return 'locked';
 
+    const history = date === null;
+    if (history) await this.markProgress(providerUserId, type, { state: 'running' });
     const startedAt = Date.now();
     let outcome: TimeSeriesOutcome | null = null;
     let failure: unknown = null;
     let retryInMs: number | null = null;
-    let retry: { attempt: number; resumeFrom: string | undefined } | null = null;
+    let retry: { attempt: number; resumeFrom: string | undefined; cause: unknown } | null = null;
     let pending: number | null;
+    let written = 0;
     try {
       try {
-        await this.importer.import(providerUserId, type, date, job.data.resumeFrom);
+        written = await this.importer.import(providerUserId, type, date, job.data.resumeFrom);
         outcome = 'stored';
       } catch (error) {
         const interrupted = error instanceof HistoryImportInterrupted ? error : null;
@@ -122,7 +127,7 @@ export class FitbitJobsProcessor {
         if (isMissingAltimeter(cause, resource)) outcome = 'no-device';
         else if ((cause instanceof ProviderRateLimitError || isTransient(cause)) && tries < MAX_RETRIES) {
           retryInMs = retryDelayMs(cause, tries, this.random);
-          retry = { attempt: tries + 1, resumeFrom: interrupted?.resumeFrom ?? job.data.resumeFrom };
+          retry = { attempt: tries + 1, resumeFrom: interrupted?.resumeFrom ?? job.data.resumeFrom, cause };
           this.logger.warn(`Job ${job.name} ${lockName}: ${(cause as Error).message}; retry ${tries + 1} in ${retryInMs} ms`);
         } else failure = cause;
       }
@@ -133,11 +138,35 @@ export class FitbitJobsProcessor {
 
     if (retryInMs !== null && retry !== null) {
       await this.requeue({ ...job.data, resumeFrom: retry.resumeFrom }, retryInMs, Math.max(queuedAt, pending ?? 0), retry.attempt);
+      if (history) {
+        const error = `${describeImportFailure(retry.cause)}; retry ${retry.attempt} in ${Math.ceil(retryInMs / 1000)} s`;
+        await this.markProgress(providerUserId, type, { state: 'pending', error });
+      }
       return 'retry-scheduled';
     }
     if (pending !== null && !(outcome !== null && startedAt > pending)) await this.requeue({ ...job.data, resumeFrom: undefined }, 0, pending, 0);
+    if (history) {
+      await this.markProgress(providerUserId, type, outcome === null ? { state: 'failed', error: describeImportFailure(failure) } : { state: 'done', rows: written });
+    }
     if (outcome === null) throw failure;
     return outcome;
+  }
+
+  /**
+   * Records where a history import stands and, when a type finished, logs one line about it (the
+   * number of days, never their values). Bookkeeping: a Redis hiccup here must not fail the import.
+   */
+  private async markProgress(providerUserId: string, type: TimeSeriesTypeKey, progress: Omit<ImportTypeProgress, 'at'>): Promise<void> {
+    const path = timeSeriesPath(type);
+    try {
+      const standing = await this.progress.mark(providerUserId, path, progress);
+      if (standing === null || (progress.state !== 'done' && progress.state !== 'failed')) return;
+      const users = (await this.links.findByProviderUser(this.provider.name, providerUserId)).map((link) => link.userId);
+      const what = progress.state === 'done' ? `${progress.rows} day${progress.rows === 1 ? '' : 's'} stored` : `failed: ${progress.error}`;
+      this.logger.log(`History import of user ${users.join(', ') || '(unlinked)'}: ${path} ${what}; ${standing.finished} of ${standing.total} types finished`);
+    } catch (error) {
+      this.logger.warn(`Import progress of ${path} not recorded: ${(error as Error).message}`);
+    }
   }
 
   /** A notification batch from update/: removes the days a provider deleted, and queues the fetches in one round trip. */

@@ -1,10 +1,11 @@
 import { InjectQueue } from '@nestjs/bull';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { JobOptions, Queue } from 'bull';
 import type { LinkJobs } from '../auth/link-jobs.js';
 import { FitbitConfig } from '../config/fitbit-config.js';
-import type { TimeSeriesCategoryName, TimeSeriesTypeKey } from '../data/time-series-data-types.js';
-import { FITBIT_QUEUE } from '../fitbit.constants.js';
+import { timeSeriesPath, type TimeSeriesCategoryName, type TimeSeriesTypeKey } from '../data/time-series-data-types.js';
+import { FITBIT_PROVIDER, FITBIT_QUEUE } from '../fitbit.constants.js';
+import type { FitbitProvider } from '../providers/fitbit-provider.interface.js';
 import {
   NOTIFICATIONS_JOB,
   SUBSCRIBE_JOB,
@@ -17,6 +18,7 @@ import {
   type UnsubscribeJobData,
 } from './fitbit-job.types.js';
 import { QueueUnavailableError } from './queue-unavailable.error.js';
+import { ImportProgress } from './import-progress.js';
 
 const QUEUE_TIMEOUT_MS = 2_000;
 
@@ -44,15 +46,31 @@ export class FitbitJobsProducer implements LinkJobs {
   constructor(
     @InjectQueue(FITBIT_QUEUE) private readonly queue: Queue,
     private readonly config: FitbitConfig,
+    @Inject(FITBIT_PROVIDER) private readonly provider: FitbitProvider,
+    private readonly progress: ImportProgress,
   ) {}
 
-  /** After connecting: subscribe in 5 s, then one history job per subscribed type, spaced out. */
+  /**
+   * After connecting: subscribe in 5 s, then one history job per subscribed type, spaced out. The
+   * import's plan (the types the provider can serve) is written first, so that no worker finishes
+   * a type before it is planned; if the jobs cannot be queued, the plan goes again.
+   */
   async queueConnect(providerUserId: string, types: TimeSeriesTypeKey[] = this.config.subscribedTypes): Promise<void> {
     const subscribe: SubscribeJobData = { providerUserId, subscriberId: this.config.subscriberId };
-    await this.addAll([
-      { name: SUBSCRIBE_JOB, data: subscribe, opts: { ...FAIL_ONCE, delay: SUBSCRIPTION_CHANGE_DELAY_MS } },
-      ...this.timeSeriesJobs(providerUserId, types, null, this.config.historicalInitDelayMs),
-    ]);
+    const planned = types.filter((type) => this.provider.supportsType(type)).map(timeSeriesPath);
+    try {
+      await this.addAll(
+        [
+          { name: SUBSCRIBE_JOB, data: subscribe, opts: { ...FAIL_ONCE, delay: SUBSCRIPTION_CHANGE_DELAY_MS } },
+          ...this.timeSeriesJobs(providerUserId, types, null, this.config.historicalInitDelayMs),
+        ],
+        Date.now(),
+        () => this.progress.plan(providerUserId, planned),
+      );
+    } catch (error) {
+      if (this.queue.client.status === 'ready') await this.progress.plan(providerUserId, []).catch(() => undefined);
+      throw error;
+    }
   }
 
   /** An attempt at a pending withdrawal (unsubscribe, then revoke) in `delayMs`. */
@@ -136,7 +154,7 @@ export class FitbitJobsProducer implements LinkJobs {
    * gets QUEUE_TIMEOUT_MS to become ready; one that is reconnecting (Redis known to be down) fails at
    * once. Every failure comes out as QueueUnavailableError, so callers have one thing to handle.
    */
-  private async addAll(jobs: NamedJob[], queuedAt: number = Date.now()): Promise<void> {
+  private async addAll(jobs: NamedJob[], queuedAt: number = Date.now(), first?: () => Promise<unknown>): Promise<void> {
     if (jobs.length === 0) return;
     const deadline = Date.now() + QUEUE_TIMEOUT_MS;
     await this.whenReady(QUEUE_TIMEOUT_MS);
@@ -146,8 +164,11 @@ export class FitbitJobsProducer implements LinkJobs {
     });
     const stamped = jobs.map((job) => ({ ...job, data: { ...(job.data as object), queuedAt } }));
     try {
-      // A single job needs no MULTI: one script call is the round trip.
-      const added = stamped.length === 1 ? this.queue.add(stamped[0]!.name, stamped[0]!.data, stamped[0]!.opts) : this.queue.addBulk(stamped);
+      const added = (async () => {
+        await first?.();
+        // A single job needs no MULTI: one script call is the round trip.
+        return stamped.length === 1 ? this.queue.add(stamped[0]!.name, stamped[0]!.data, stamped[0]!.opts) : this.queue.addBulk(stamped);
+      })();
       await Promise.race([added, timeout]);
     } catch (error) {
       if (error instanceof QueueUnavailableError) throw error;

@@ -4,7 +4,7 @@
  */
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
-import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { type LogLevel, Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { DataSourceOptions } from 'typeorm';
@@ -19,6 +19,8 @@ interface ProcessSetup {
   subscribe?: boolean;
   worker?: boolean;
   http?: boolean;
+  /** Default: errors and warnings. */
+  logLevels?: LogLevel[];
 }
 
 const setup = JSON.parse(process.env.FITBIT_TEST_PROCESS ?? '{}') as ProcessSetup;
@@ -35,7 +37,7 @@ class ProcessAppModule implements NestModule {
   }
 }
 
-const app = await NestFactory.create(ProcessAppModule, { rawBody: true, logger: ['error', 'warn'] });
+const app = await NestFactory.create(ProcessAppModule, { rawBody: true, logger: setup.logLevels ?? ['error', 'warn'] });
 app.enableShutdownHooks();
 if (setup.http === false) {
   await app.init();

@@ -3,6 +3,7 @@
  * each test prints, a seeded PRNG, a bounded-concurrency runner and a raw HTTP client.
  */
 import { request as httpRequest, Agent } from 'node:http';
+import type { LogLevel } from '@nestjs/common';
 import type { DataSourceOptions } from 'typeorm';
 import type { FitbitModuleOptions } from '../../../lib/config/fitbit-module-options.interface.js';
 import { startAppProcess, type AppProcess } from '../../support/app-processes.js';
@@ -29,6 +30,8 @@ export interface ClusterSetup {
   fitbit: FitbitModuleOptions;
   subscribe?: boolean;
   worker?: boolean;
+  /** Default: errors and warnings. */
+  logLevels?: LogLevel[];
 }
 
 /** Starts app processes (HTTP) side by side; the setups may differ per process. */

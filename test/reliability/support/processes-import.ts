@@ -71,6 +71,8 @@ export interface ImportClusterSetup {
   queueSettings?: QueueOptions['settings'];
   /** A Redis of the test's own instead of the shared one. */
   redis?: { host: string; port: number };
+  /** Workers log at the `log` level too (the per-type import lines). */
+  workerLog?: boolean;
 }
 
 /** Starts the emulator, the schema, `apps` app processes (subscribe on, worker off) and `workers` worker processes. */
@@ -103,7 +105,8 @@ export async function startImportCluster(setup: ImportClusterSetup): Promise<Imp
   const database = connectionOf(dataSource);
   const queue = new Bull(FITBIT_QUEUE, queueOptions);
   const build = compileProcessBuild();
-  const startWorker = () => startCompiledProcess(build, { database, fitbit, subscribe: true, worker: true, http: false });
+  const logLevels = setup.workerLog ? (['error', 'warn', 'log'] as const) : undefined;
+  const startWorker = () => startCompiledProcess(build, { database, fitbit, subscribe: true, worker: true, http: false, ...(logLevels ? { logLevels: [...logLevels] } : {}) });
   const started: AppProcess[] = [];
   const track = async (starting: Promise<AppProcess>) => {
     const process = await starting;

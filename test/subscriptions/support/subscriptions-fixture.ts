@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import type { LoggerService } from '@nestjs/common';
 import { createServer } from 'node:net';
 import type { Job, Queue } from 'bull';
 import type { DataSourceOptions } from 'typeorm';
@@ -28,10 +29,11 @@ export interface SubscribingApp extends FitbitTestApp {
 export async function startSubscribingApp(
   emulator: FitbitEmulator,
   dataSource: TestDataSource,
-  options: { worker: boolean; label: string; fitbit?: Partial<FitbitModuleOptions> },
+  options: { worker: boolean; label: string; fitbit?: Partial<FitbitModuleOptions>; logger?: LoggerService },
 ): Promise<SubscribingApp> {
   const app = await startFitbitTestApp({
     dataSource,
+    logger: options.logger,
     fitbit: FitbitModule.forRoot({
       ...emulatorOptions(emulator, {
         subscriberId: 'sub-1',
