@@ -28,10 +28,12 @@ export {
   TimeSeriesCategory,
   TIME_SERIES_RESOURCES,
   TIME_SERIES_TYPES,
+  timeSeriesPath,
   type TimeSeriesCategoryName,
   type TimeSeriesTypeKey,
 } from './data/time-series-data-types.js';
-export { DataStatus, type DataResponse, type DataObject } from './data/data-response.js';
+export { TIME_SERIES_TYPE_INFO, timeSeriesTypeInfo, type TimeSeriesTypeInfo } from './data/time-series-type-info.js';
+export { DataStatus, DataReason, type DataResponse, type DataObject, type ImportStatusResponse } from './data/data-response.js';
 export { PERIODS, type Period } from './data/periods.js';
 
 // Integration helpers

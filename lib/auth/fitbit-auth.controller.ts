@@ -9,9 +9,16 @@ import { SUBSCRIPTION_CHANGE_DELAY_MS } from '../subscriptions/fitbit-job.types.
 import { QueueUnavailableError } from '../subscriptions/queue-unavailable.error.js';
 import { AnonymousUserFilter } from './anonymous-user.filter.js';
 import { ConsentRefusalFilter } from './consent-refusal.filter.js';
+import { connectFailureMessage, isConnectFailureReason, type ConnectFailureReason } from './connect-failure.js';
 import { SameOriginIntentGuard } from './cross-site-request.js';
-import { DEFAULT_ERROR_PAGE } from './error-page.js';
-import { AUTHORIZATION_PROPERTY, FitbitAuthorizeGuard, FitbitCallbackGuard, type RequestWithAuthorization } from './fitbit-oauth.guards.js';
+import { defaultErrorPage, type ErrorPageContent } from './error-page.js';
+import {
+  AUTHORIZATION_FAILURE_PROPERTY,
+  AUTHORIZATION_PROPERTY,
+  FitbitAuthorizeGuard,
+  FitbitCallbackGuard,
+  type RequestWithAuthorization,
+} from './fitbit-oauth.guards.js';
 import { grantCovers } from './granted-scopes.js';
 import { LINK_JOBS, type LinkJobs } from './link-jobs.js';
 import { moduleRoute } from './module-route.js';
@@ -49,17 +56,17 @@ export class FitbitAuthController {
   async complete(@Req() req: RequestWithAuthorization, @Res() res: Response): Promise<void> {
     const authorization = req[AUTHORIZATION_PROPERTY];
     const user = this.users.of(req)!;
-    if (!authorization) return this.toErrorPage(req, res);
+    if (!authorization) return this.toErrorPage(req, res, req[AUTHORIZATION_FAILURE_PROPERTY] ?? 'exchange-failed');
     const { grant, identity } = authorization;
     const providerUserId = grant.providerUserId ?? identity.providerUserId;
-    if (!providerUserId) return this.toErrorPage(req, res, 'the provider named no user for the token');
+    if (!providerUserId) return this.toErrorPage(req, res, 'exchange-failed', 'the provider named no user for the token');
 
     const sameAccount = [
       ...(await this.links.findByProviderUser(this.provider.name, providerUserId)),
       ...(identity.legacyUserId ? await this.links.findByProviderUser('fitbit', identity.legacyUserId) : []),
     ];
     if (sameAccount.some((link) => link.userId !== user.id)) {
-      return this.toErrorPage(req, res, `account ${providerUserId} is linked to another user`);
+      return this.toErrorPage(req, res, 'linked-elsewhere', `account ${providerUserId} is linked to another user`);
     }
 
     try {
@@ -72,7 +79,7 @@ export class FitbitAuthController {
         tokens: grant,
       });
     } catch (error) {
-      if (error instanceof UserLinkConflictError) return this.toErrorPage(req, res, `${error.message} (account ${providerUserId}, user ${user.id})`);
+      if (error instanceof UserLinkConflictError) return this.toErrorPage(req, res, 'linked-elsewhere', `${error.message} (account ${providerUserId}, user ${user.id})`);
       throw error;
     }
     // Names the app account, so a person who was signed in to someone else's account (login CSRF) notices.
@@ -87,11 +94,21 @@ export class FitbitAuthController {
     res.redirect(safeNextPath(next) ?? this.config.loginRedirect);
   }
 
-  /** fitbit-error */
+  /**
+   * fitbit-error. `?reason=` (one of CONNECT_FAILURE_REASONS, set by complete/) picks what the page
+   * says, in the provider's name; an `errorTemplate` view gets the same as locals.
+   */
   @Get('error')
-  error(@Res() res: Response): void {
-    if (this.config.errorTemplate) return res.render(this.config.errorTemplate);
-    res.status(200).type('html').send(DEFAULT_ERROR_PAGE);
+  error(@Req() req: Request, @Query('reason') reason: unknown, @Res() res: Response): void {
+    const known = isConnectFailureReason(reason) ? reason : null;
+    const content: ErrorPageContent = {
+      reason: known,
+      message: connectFailureMessage(known, this.provider.displayName),
+      providerName: this.provider.displayName,
+      retryUrl: moduleRoute(req, 'login'),
+    };
+    if (this.config.errorTemplate) return res.render(this.config.errorTemplate, content);
+    res.status(200).type('html').send(defaultErrorPage(content));
   }
 
   /** fitbit-logout (GET, as django-fitbit; POST from a form, the recommended way): same-origin intent only. */
@@ -134,7 +151,7 @@ export class FitbitAuthController {
   }
 
   private tellPartialConsent(req: RequestWithAuthorization, skipped: number): void {
-    const text = `Fitbit shared only part of your data: ${skipped} data type${skipped === 1 ? '' : 's'} will not be available. Connect again to share everything.`;
+    const text = `Only part of your data was shared at ${this.provider.displayName}: ${skipped} data type${skipped === 1 ? '' : 's'} will not be available. Connect again to share everything.`;
     this.logger.log(`User ${this.users.of(req)?.id} granted part of the scopes; ${skipped} types skipped`);
     this.flash(req, 'warning', text);
   }
@@ -144,8 +161,8 @@ export class FitbitAuthController {
     if (typeof flash === 'function') flash.call(req, level, text);
   }
 
-  private toErrorPage(req: Request, res: Response, reason?: string): void {
-    if (reason) this.logger.warn(`Connect refused: ${reason}`);
-    res.redirect(moduleRoute(req, 'error'));
+  private toErrorPage(req: Request, res: Response, reason: ConnectFailureReason, detail?: string): void {
+    if (detail) this.logger.warn(`Connect refused: ${detail}`);
+    res.redirect(`${moduleRoute(req, 'error')}?reason=${reason}`);
   }
 }

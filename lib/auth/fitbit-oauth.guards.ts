@@ -1,6 +1,7 @@
 import { type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { AuthGuard, type AuthGuardAuthenticateOptions } from '@nestjs/passport';
 import type { Request } from 'express';
+import { ConnectRefusedError, type ConnectFailureReason } from './connect-failure.js';
 import { FITBIT_STRATEGY, type FitbitAuthorization } from './fitbit-oauth.strategy.js';
 import { OriginPolicy, UntrustedOriginError } from './origin-policy.js';
 import { safeNextPath } from './safe-next-path.js';
@@ -8,8 +9,20 @@ import type { OAuthRequestState } from './sealed-cookie-state.store.js';
 import { RedactingLogger } from '../logging/redacting-logger.js';
 
 export const AUTHORIZATION_PROPERTY = 'fitbitAuthorization';
+/** Why the callback failed, when `AUTHORIZATION_PROPERTY` is null. */
+export const AUTHORIZATION_FAILURE_PROPERTY = 'fitbitAuthorizationFailure';
 
-export type RequestWithAuthorization = Request & { [AUTHORIZATION_PROPERTY]?: FitbitAuthorization | null };
+export type RequestWithAuthorization = Request & {
+  [AUTHORIZATION_PROPERTY]?: FitbitAuthorization | null;
+  [AUTHORIZATION_FAILURE_PROPERTY]?: ConnectFailureReason;
+};
+
+/** The callback's `error` parameter (RFC 6749 §4.1.2.1) as a reason: a person saying no, or scopes the provider would not grant. */
+function reasonOfCallbackError(error: unknown): ConnectFailureReason {
+  if (error === 'access_denied') return 'cancelled';
+  if (error === 'invalid_scope') return 'missing-scopes';
+  return 'exchange-failed';
+}
 
 /** The registered callback URL, or `complete/` beside the route being served on a trusted origin. */
 abstract class FitbitOAuthGuard extends AuthGuard(FITBIT_STRATEGY) {
@@ -48,7 +61,8 @@ export class FitbitCallbackGuard extends FitbitOAuthGuard {
     const req = context.switchToHttp().getRequest<RequestWithAuthorization>();
     req[AUTHORIZATION_PROPERTY] = null;
     if (typeof req.query.code !== 'string' || req.query.code === '') {
-      this.logger.warn('Callback without an authorization code');
+      req[AUTHORIZATION_FAILURE_PROPERTY] = reasonOfCallbackError(req.query.error);
+      this.logger.warn(`Callback without an authorization code (${req[AUTHORIZATION_FAILURE_PROPERTY]})`);
       return true;
     }
     if (this.origins.callbackUrl(req) === null) {
@@ -62,10 +76,19 @@ export class FitbitCallbackGuard extends FitbitOAuthGuard {
     return { session: false, property: AUTHORIZATION_PROPERTY, callbackURL: this.callbackUrl(context.switchToHttp().getRequest()) };
   }
 
-  override handleRequest<T>(error: unknown, authorization: T, info: unknown): T {
+  /**
+   * passport's verdict. An error is the exchange (or the identity call) failing, or the module
+   * refusing the grant; no error and no authorization is the state check failing.
+   */
+  override handleRequest<T>(error: unknown, authorization: T, info: unknown, context?: ExecutionContext): T {
     if (error || !authorization) {
-      const reason = error instanceof Error ? error.message : ((info as { message?: string } | undefined)?.message ?? 'refused');
-      this.logger.warn(`Authorization failed: ${reason}`);
+      const why = error instanceof Error ? error.message : ((info as { message?: string } | undefined)?.message ?? 'refused');
+      // passport-oauth2 wraps what the exchange failed with as `oauthError`.
+      const refused = [error, (error as { oauthError?: unknown } | null)?.oauthError].find((cause) => cause instanceof ConnectRefusedError) as ConnectRefusedError | undefined;
+      const reason: ConnectFailureReason = refused ? refused.reason : error ? 'exchange-failed' : 'state-expired';
+      const req = context?.switchToHttp().getRequest<RequestWithAuthorization>();
+      if (req) req[AUTHORIZATION_FAILURE_PROPERTY] = reason;
+      this.logger.warn(`Authorization failed (${reason}): ${why}`);
       return null as T;
     }
     return authorization;

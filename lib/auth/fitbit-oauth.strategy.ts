@@ -7,6 +7,8 @@ import { FITBIT_PROVIDER } from '../fitbit.constants.js';
 import type { FitbitProvider, ProviderIdentity, TokenGrant } from '../providers/fitbit-provider.interface.js';
 import { OriginPolicy } from './origin-policy.js';
 import { SealedCookieStateStore, type StateCookieScope } from './sealed-cookie-state.store.js';
+import { ConnectRefusedError } from './connect-failure.js';
+import { grantCovers } from './granted-scopes.js';
 import { SignedInUsers } from './signed-in-user.js';
 
 export const FITBIT_STRATEGY = 'fitbit';
@@ -58,7 +60,16 @@ export class FitbitOAuthStrategy extends PassportStrategy(Strategy, FITBIT_STRAT
     } satisfies StrategyOptionsWithRequest);
     (this as unknown as OAuth2Internals)._oauth2.getOAuthAccessToken = (code, params, callback) => {
       provider.exchangeCode(code, params.redirect_uri ?? '', params.code_verifier ?? '').then(
-        (grant) => callback(null, grant.accessToken, grant.refreshToken, grant),
+        (grant) => {
+          // A grant for none of the types the app reads is no connection: give it back, before any other call.
+          const granted = { scopes: grant.scopes.join(' ') };
+          const wanted = config.subscribedTypes.filter((type) => provider.supportsType(type));
+          if (grant.scopes.length > 0 && wanted.length > 0 && !wanted.some((type) => grantCovers(granted, provider, type))) {
+            void provider.revokeToken(grant.refreshToken || grant.accessToken).catch(() => undefined);
+            return callback(new ConnectRefusedError('missing-scopes', `the grant covers none of the ${wanted.length} data types asked for`));
+          }
+          callback(null, grant.accessToken, grant.refreshToken, grant);
+        },
         (error: unknown) => callback(error),
       );
     };

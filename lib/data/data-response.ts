@@ -11,6 +11,22 @@ export enum DataStatus {
   providerError = 106,
 }
 
+/**
+ * Why an answer with status 100 holds no objects, when it is not simply that the provider has no
+ * values for those days (then `meta.reason` is absent):
+ * - `not-granted`: the user did not grant the scope this type needs;
+ * - `unsupported`: the configured provider cannot serve this type at all;
+ * - `importing`: the user's history of this type is still being imported (with `subscribe`);
+ * - `not-linked`: the user has no link, and nothing is stored for them (with `subscribe`).
+ */
+export const DataReason = {
+  notGranted: 'not-granted',
+  unsupported: 'unsupported',
+  importing: 'importing',
+  notLinked: 'not-linked',
+} as const;
+export type DataReason = (typeof DataReason)[keyof typeof DataReason];
+
 /** One day of the data endpoint's answer: local date and value (null where the day has no value). */
 export interface DataObject {
   dateTime: string;
@@ -19,13 +35,19 @@ export interface DataObject {
 
 /** The data endpoint's JSON envelope (django-fitbit's): `meta` with the count and status code, and the days oldest first. */
 export interface DataResponse {
-  /** `message` only where a person must act (e.g. link Fitbit to their Google account). */
-  meta: { total_count: number; status_code: DataStatus; message?: string };
+  /**
+   * `message` only where a person must act (e.g. link Fitbit to their Google account); `reason`
+   * only on an empty 100 that has one (see DataReason).
+   */
+  meta: { total_count: number; status_code: DataStatus; message?: string; reason?: DataReason };
   objects: DataObject[];
 }
 
-export function dataResponse(status: DataStatus, objects: DataObject[] = [], message?: string): DataResponse {
-  return { meta: { total_count: objects.length, status_code: status, ...(message ? { message } : {}) }, objects };
+export function dataResponse(status: DataStatus, objects: DataObject[] = [], extra: { message?: string; reason?: DataReason } = {}): DataResponse {
+  return {
+    meta: { total_count: objects.length, status_code: status, ...(extra.message ? { message: extra.message } : {}), ...(extra.reason ? { reason: extra.reason } : {}) },
+    objects,
+  };
 }
 
 /** `import_status/`: the data endpoint's envelope around FitbitService.importStatus(). */
@@ -72,6 +94,7 @@ export const ACCOUNT_NOT_LINKED_MESSAGE =
  * already JSON text (`[...]`, written by the database): the answer is sent without building and
  * serializing one object per day.
  */
-export function serializedDataResponse(status: DataStatus, totalCount: number, objectsJson: string): string {
-  return `{"meta":{"total_count":${totalCount},"status_code":${status}},"objects":${objectsJson}}`;
+export function serializedDataResponse(status: DataStatus, totalCount: number, objectsJson: string, reason?: DataReason): string {
+  const why = reason ? `,"reason":"${reason}"` : '';
+  return `{"meta":{"total_count":${totalCount},"status_code":${status}${why}},"objects":${objectsJson}}`;
 }

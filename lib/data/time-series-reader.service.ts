@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { AuthorizedCalls } from '../auth/authorized-calls.js';
 import { grantCovers } from '../auth/granted-scopes.js';
 import { UserLinkStore } from '../auth/user-link.store.js';
@@ -6,11 +6,12 @@ import type { UserFitbit } from './entities/user-fitbit.entity.js';
 import { FITBIT_PROVIDER } from '../fitbit.constants.js';
 import type { FitbitProvider } from '../providers/fitbit-provider.interface.js';
 import { addDays, daysBetween, todayIn } from './calendar.js';
-import { ACCOUNT_NOT_LINKED_MESSAGE, DataStatus, dataResponse, serializedDataResponse, type DataResponse } from './data-response.js';
+import { ACCOUNT_NOT_LINKED_MESSAGE, DataReason, DataStatus, dataResponse, serializedDataResponse, type DataResponse } from './data-response.js';
+import { ImportProgress } from '../subscriptions/import-progress.js';
 import { ProviderBadRequestError } from '../providers/provider-errors.js';
 import { periodStart, type Period } from './periods.js';
 import { dataStatusOf, isMissingAltimeter } from './provider-error-status.js';
-import type { TimeSeriesTypeKey } from './time-series-data-types.js';
+import { timeSeriesPath, type TimeSeriesTypeKey } from './time-series-data-types.js';
 import { TimeSeriesDataStore } from './time-series-data.store.js';
 import type { TimeSeriesQuery } from './time-series-query.js';
 import { RedactingLogger } from '../logging/redacting-logger.js';
@@ -25,10 +26,13 @@ export class TimeSeriesReader {
     private readonly links: UserLinkStore,
     private readonly calls: AuthorizedCalls,
     private readonly store: TimeSeriesDataStore,
+    // With `subscribe` only: tells "still importing" from "no data".
+    @Optional() @Inject(ImportProgress) private readonly progress: ImportProgress | null = null,
   ) {}
 
   async live(link: UserFitbit, type: TimeSeriesTypeKey, query: TimeSeriesQuery): Promise<DataResponse> {
-    if (!this.provider.supportsType(type) || !grantCovers(link, this.provider, type)) return dataResponse(DataStatus.ok);
+    if (!this.provider.supportsType(type)) return dataResponse(DataStatus.ok, [], { reason: DataReason.unsupported });
+    if (!grantCovers(link, this.provider, type)) return dataResponse(DataStatus.ok, [], { reason: DataReason.notGranted });
     const dailyQuery =
       query.kind === 'period'
         ? { period: query.period, baseDate: liveBaseDate(query.period, query.baseDate, link.timeZone) }
@@ -39,7 +43,7 @@ export class TimeSeriesReader {
     } catch (error) {
       if (isMissingAltimeter(error, type.resource)) return dataResponse(DataStatus.ok);
       if (error instanceof ProviderBadRequestError && error.reason === 'ACCOUNT_NOT_LINKED') {
-        return dataResponse(DataStatus.notIntegrated, [], ACCOUNT_NOT_LINKED_MESSAGE);
+        return dataResponse(DataStatus.notIntegrated, [], { message: ACCOUNT_NOT_LINKED_MESSAGE });
       }
       const status = dataStatusOf(error);
       if (status === null) throw error;
@@ -64,7 +68,17 @@ export class TimeSeriesReader {
       start = query.period === 'max' ? null : periodStart(query.period, end);
     }
     const { count, json } = await this.store.readJson(userId, type, start, end);
-    return serializedDataResponse(DataStatus.ok, count, json);
+    return serializedDataResponse(DataStatus.ok, count, json, count === 0 ? await this.whyEmpty(userId, type) : undefined);
+  }
+
+  /** Only for an empty answer (rare, so its extra reads cost the hot path nothing): why nothing is stored. */
+  private async whyEmpty(userId: string, type: TimeSeriesTypeKey): Promise<DataReason | undefined> {
+    if (!this.provider.supportsType(type)) return DataReason.unsupported;
+    const link = await this.links.findByUser(userId);
+    if (!link || link.provider !== this.provider.name) return DataReason.notLinked;
+    if (!grantCovers(link, this.provider, type)) return DataReason.notGranted;
+    const state = (await this.progress?.read(link.providerUserId))?.types.get(timeSeriesPath(type))?.state;
+    return state === 'pending' || state === 'running' ? DataReason.importing : undefined;
   }
 }
 

@@ -97,7 +97,7 @@ describe.each(PROVIDERS)('connecting with subscriptions on: the queued jobs (%s)
     await connectThroughEmulator(app, browserFor(2));
     await queue.empty();
     await queue.clean(0, 'delayed');
-    expect(await connectThroughEmulator(app, browserFor(1))).toBe(`${app.url}/fitbit/error/`);
+    expect(await connectThroughEmulator(app, browserFor(1))).toBe(`${app.url}/fitbit/error/?reason=linked-elsewhere`);
     expect(await pendingJobs(queue)).toEqual([]);
   });
 

@@ -120,20 +120,47 @@ describe.each(CASES)('connecting a Fitbit account (%s, %s)', (provider, kind) =>
       emulator.setConsentUser(shared.id);
       await connectThroughEmulator(app, browserFor(2));
       const before = await linkOf(2);
-      expect(await connectThroughEmulator(app, browserFor(1))).toBe(`${app.url}/fitbit/error/`);
+      expect(await connectThroughEmulator(app, browserFor(1))).toBe(`${app.url}/fitbit/error/?reason=linked-elsewhere`);
       expect(await linkOf(1)).toBeNull();
       expect(await linkOf(2)).toEqual(before);
     });
 
     it('redirects to the error page without a code', async () => {
       const response = await browserFor(1).get(`${app.url}/fitbit/complete/`);
-      expect(response.headers.get('location')).toBe('/fitbit/error/');
+      expect(response.headers.get('location')).toBe('/fitbit/error/?reason=exchange-failed');
       expect(await linkOf(1)).toBeNull();
     });
 
-    it('redirects to the error page when the user denies access', async () => {
+    it('redirects to the error page, saying so, when the user cancels or denies access', async () => {
       const response = await browserFor(1).get(`${app.url}/fitbit/complete/?error=access_denied&state=x`);
-      expect(response.headers.get('location')).toBe('/fitbit/error/');
+      expect(response.headers.get('location')).toBe('/fitbit/error/?reason=cancelled');
+    });
+
+    it('sends a denial through the real consent page to the error page as cancelled', async () => {
+      const browser = browserFor(1);
+      const login = await browser.get(`${app.url}/fitbit/login/`);
+      const authorize = await fetch(login.headers.get('location')!, { redirect: 'manual' });
+      const consent = new URL(authorize.headers.get('location')!);
+      // Auto-approve answers with a code; a person who says no comes back with error=access_denied.
+      consent.searchParams.delete('code');
+      consent.searchParams.set('error', 'access_denied');
+      expect((await browser.get(consent.toString())).headers.get('location')).toBe('/fitbit/error/?reason=cancelled');
+      expect(await linkOf(1)).toBeNull();
+    });
+
+    it('refuses a grant that covers none of the data types, gives it back and says so', async () => {
+      // The grant holds only the scope the identity needs, as if every data scope had been unticked
+      // (a new account: Google adds back what an account granted before).
+      emulator.setConsentUser(emulator.addUser().id);
+      const identityOnly = provider === 'fitbit' ? ['profile'] : ['https://www.googleapis.com/auth/googlehealth.profile.readonly'];
+      const narrow = await startFitbitTestApp({ dataSource, fitbit: FitbitModule.forRoot(emulatorOptions(emulator, { scopes: identityOnly })) });
+      try {
+        expect(await connectThroughEmulator(narrow, browserFor(1))).toBe(`${narrow.url}/fitbit/error/?reason=missing-scopes`);
+        expect(await linkOf(1)).toBeNull();
+        await expect.poll(() => emulator.requests.some((request) => request.path === facts.revokePath)).toBe(true);
+      } finally {
+        await narrow.close();
+      }
     });
 
     type TokenFault = { status: number; body?: unknown; path?: string };
@@ -146,7 +173,7 @@ describe.each(CASES)('connecting a Fitbit account (%s, %s)', (provider, kind) =>
         : ([['the identity call fails', { status: 500, path: '/v4/users/me/identity' }]] as [string, TokenFault][])),
     ])('redirects to the error page and stores nothing when %s', async (_name, fault) => {
       emulator.faults.inject({ method: fault.path ? 'GET' : 'POST', times: 1, ...fault, path: fault.path ?? facts.tokenPath });
-      expect(await connectThroughEmulator(app, browserFor(1))).toBe(`${app.url}/fitbit/error/`);
+      expect(await connectThroughEmulator(app, browserFor(1))).toBe(`${app.url}/fitbit/error/?reason=exchange-failed`);
       expect(await linkOf(1)).toBeNull();
       emulator.faults.clear();
     });
@@ -158,7 +185,7 @@ describe.each(CASES)('connecting a Fitbit account (%s, %s)', (provider, kind) =>
       const callback = new URL(authorize.headers.get('location')!);
       callback.searchParams.set('state', 'forged-state-value-forged-state-value');
       const response = await browser.get(callback.toString());
-      expect(response.headers.get('location')).toBe('/fitbit/error/');
+      expect(response.headers.get('location')).toBe('/fitbit/error/?reason=state-expired');
       expect(await linkOf(1)).toBeNull();
     });
 
@@ -166,7 +193,7 @@ describe.each(CASES)('connecting a Fitbit account (%s, %s)', (provider, kind) =>
       const login = await browserFor(1).get(`${app.url}/fitbit/login/`);
       const authorize = await fetch(login.headers.get('location')!, { redirect: 'manual' });
       const response = await browserFor(1).get(authorize.headers.get('location')!);
-      expect(response.headers.get('location')).toBe('/fitbit/error/');
+      expect(response.headers.get('location')).toBe('/fitbit/error/?reason=state-expired');
       expect(await linkOf(1)).toBeNull();
     });
 
@@ -176,7 +203,7 @@ describe.each(CASES)('connecting a Fitbit account (%s, %s)', (provider, kind) =>
       const authorize = await fetch(login.headers.get('location')!, { redirect: 'manual' });
       browser.setHeader('x-test-user', '2');
       const response = await browser.get(authorize.headers.get('location')!);
-      expect(response.headers.get('location')).toBe('/fitbit/error/');
+      expect(response.headers.get('location')).toBe('/fitbit/error/?reason=state-expired');
       expect(await linkOf(2)).toBeNull();
     });
 
@@ -199,6 +226,21 @@ describe.each(CASES)('connecting a Fitbit account (%s, %s)', (provider, kind) =>
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toMatch(/text\/html/);
       expect(await response.text()).toContain('<h1>Fitbit Authentication Error</h1>');
+    });
+
+    const display = provider === 'fitbit' ? 'Fitbit' : 'Google';
+    it.each([
+      ['cancelled', `The sign-in at ${display} was cancelled, so nothing was connected.`],
+      ['linked-elsewhere', `This ${display} account is already connected to another user of this app.`],
+      ['exchange-failed', `${display} did not complete the sign-in, so nothing was connected.`],
+      ['state-expired', 'The sign-in took too long, or was started in another browser or by another user'],
+      ['missing-scopes', `No access to any of the data this app uses was allowed at ${display}`],
+      ['no-such-reason', `We encountered an error while attempting to authenticate you through ${display}.`],
+    ])('says why for reason %s, in the provider\'s name, with a link to try again', async (reason, text) => {
+      const page = await (await browserFor(1).get(`${app.url}/fitbit/error/?reason=${reason}`)).text();
+      expect(page).toContain(text);
+      expect(page).toContain('<a class="retry" href="/fitbit/login/">Try again</a>');
+      expect(page).not.toContain(provider === 'fitbit' ? 'Google' : 'through Fitbit');
     });
   });
 

@@ -38,7 +38,7 @@ export async function linkUser(
   emulator: FitbitEmulator,
   appUserId: string,
   fitbitUser: EmulatorUser,
-  options: { expiresAt?: number } = {},
+  options: { expiresAt?: number; scopes?: string[] } = {},
 ): Promise<void> {
   const tokens = emulator.issueTokens(fitbitUser.id);
   const google = emulator.modeName === 'google-health';
@@ -52,7 +52,7 @@ export async function linkUser(
       accessToken: tokens.accessToken,
       refreshToken: tokens.refreshToken,
       expiresAt: options.expiresAt ?? tokens.expiresAt,
-      scopes: [],
+      scopes: options.scopes ?? [],
     },
   });
 }

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { Queue } from 'bull';
 import { DataStatus } from '../../lib/data/data-response.js';
 import { TimeSeriesDataStore } from '../../lib/data/time-series-data.store.js';
+import { ImportProgress } from '../../lib/subscriptions/import-progress.js';
 import { FitbitModule } from '../../lib/fitbit.module.js';
 import type { EmulatorUser, FitbitEmulator } from '../../lib/testing/index.js';
 import { createDataSource, createSqliteDataSource, DATABASE_KINDS, type TestDataSource } from '../support/databases.js';
@@ -219,7 +220,7 @@ describe.each(PROVIDERS)('get_data and get_steps, live mode (subscribe off), %s'
 
   describe('what the provider answers', () => {
     const series = upstream.series;
-    const cases: { name: string; fault?: Fault; path?: string; user?: string; code: DataStatus; unlinked?: boolean; data?: boolean }[] = [
+    const cases: { name: string; fault?: Fault; path?: string; user?: string; code: DataStatus; unlinked?: boolean; data?: boolean; reason?: string }[] = [
       { name: 'data → 100', code: DataStatus.ok, data: true },
       { name: '401 invalid_token → 103, link deleted', fault: { path: series, status: 401 }, code: DataStatus.unauthorized, unlinked: true },
       {
@@ -255,15 +256,20 @@ describe.each(PROVIDERS)('get_data and get_steps, live mode (subscribe off), %s'
         user: '2',
         code: DataStatus.ok,
       },
-      { name: `activeScore, ${upstream.noActiveScore} → 100, no objects`, path: 'get_data/activities/activeScore?period=7d', code: DataStatus.ok },
+      {
+        name: `activeScore, ${upstream.noActiveScore} → 100, no objects, reason unsupported`,
+        path: 'get_data/activities/activeScore?period=7d',
+        code: DataStatus.ok,
+        reason: 'unsupported',
+      },
     ];
 
-    it.each(cases)('$name', async ({ fault, path, user, code, unlinked, data }) => {
+    it.each(cases)('$name', async ({ fault, path, user, code, unlinked, data, reason }) => {
       if (fault) emulator.faults.inject(fault);
       const appUser = user ?? '1';
       const answer = await getData(app, path ?? 'get_data/activities/steps?period=7d', appUser);
       expect(answer.status).toBe(200);
-      expect(answer.body.meta).toEqual({ total_count: data ? 7 : 0, status_code: code });
+      expect(answer.body.meta).toEqual({ total_count: data ? 7 : 0, status_code: code, ...(reason ? { reason } : {}) });
       expect(answer.body.objects).toHaveLength(data ? 7 : 0);
       expect(await isLinked(app, appUser)).toBe(!unlinked);
       if (unlinked) expect((await getData(app, 'get_data/activities/steps?period=7d', appUser)).body.meta.status_code).toBe(102);
@@ -409,11 +415,30 @@ describe.each(DATABASE_KINDS)('get_data in database mode (subscribe on), %s', (k
 
   it('returns nothing for a user without rows, and only the asking user\'s rows', async () => {
     await store.upsert('16', STEPS, rowsOf(daysEndingOn('2024-06-10', 5)));
+    // User 17 has no link and nothing stored: an empty answer that says so.
     expect((await getData(app, 'get_data/activities/steps?period=7d&base_date=2024-06-10', '17')).body).toEqual({
-      meta: { total_count: 0, status_code: 100 },
+      meta: { total_count: 0, status_code: 100, reason: 'not-linked' },
       objects: [],
     });
     expect((await getData(app, 'get_data/activities/distance?period=7d&base_date=2024-06-10', '16')).body.objects).toEqual([]);
+  });
+
+  it('tells an empty answer\'s reason: a scope not granted, a history still importing, a type the provider cannot serve', async () => {
+    const user = emulator.addUser({ timezone: 'UTC' });
+    // The grant covers activity only: weight was not granted.
+    await linkUser(app, emulator, '20', user, { scopes: ['activity', 'profile'] });
+    const empty = async (path: string) => (await getData(app, `get_data/${path}?period=7d&base_date=2024-06-10`, '20')).body;
+    expect(await empty('body/weight')).toEqual({ meta: { total_count: 0, status_code: 100, reason: 'not-granted' }, objects: [] });
+    expect(await empty('activities/activeScore')).toEqual({ meta: { total_count: 0, status_code: 100, reason: 'unsupported' }, objects: [] });
+    // Granted, nothing stored, nothing importing: no data, and no reason.
+    expect(await empty('activities/steps')).toEqual({ meta: { total_count: 0, status_code: 100 }, objects: [] });
+
+    const progress = app.app.get(ImportProgress, { strict: false });
+    const providerUserId = providerFacts(emulator).providerUserIdOf(user);
+    await progress.plan(providerUserId, ['activities/steps']);
+    expect(await empty('activities/steps')).toEqual({ meta: { total_count: 0, status_code: 100, reason: 'importing' }, objects: [] });
+    await progress.mark(providerUserId, 'activities/steps', { state: 'done', rows: 0 });
+    expect(await empty('activities/steps')).toEqual({ meta: { total_count: 0, status_code: 100 }, objects: [] });
   });
 
   it('writes stored values as JSON.stringify would: null, quotes, backslashes, control characters, non-ASCII', async () => {

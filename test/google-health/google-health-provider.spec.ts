@@ -120,7 +120,8 @@ describe('the google-health provider against the Google Health emulator (live mo
     });
     expect((await getData('activities/steps', 'period=7d', 5)).meta.total_count).toBe(7);
     const weight = await getData('body/weight', 'period=7d', 5);
-    expect(weight).toEqual({ meta: { total_count: 0, status_code: 100 }, objects: [] });
+    // Not granted is not "no data": the answer says which.
+    expect(weight).toEqual({ meta: { total_count: 0, status_code: 100, reason: 'not-granted' }, objects: [] });
     expect(emulator.requests.some((request) => request.path.includes('/weight/'))).toBe(false);
     expect(await links.countBy({ userId: '5' })).toBe(1);
   });
@@ -130,7 +131,7 @@ describe('the google-health provider against the Google Health emulator (live mo
     await connectThroughEmulator(app, browserFor(1));
     emulator.clearRequests();
     for (const path of ['activities/activeScore', 'sleep/awakeningsCount']) {
-      expect(await getData(path, 'period=7d')).toEqual({ meta: { total_count: 0, status_code: 100 }, objects: [] });
+      expect(await getData(path, 'period=7d')).toEqual({ meta: { total_count: 0, status_code: 100, reason: 'unsupported' }, objects: [] });
     }
     expect(emulator.requests).toEqual([]);
   });

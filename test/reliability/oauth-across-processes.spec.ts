@@ -99,7 +99,7 @@ describe.each(PROVIDERS)('OAuth across processes: login on A, complete on B (Pos
     const sealed = tamperer.stateCookie!;
     const flipped = `${sealed.slice(0, -3)}${sealed.at(-3) === 'A' ? 'B' : 'A'}${sealed.slice(-2)}`;
     const tampered = await tamperer.get(tamperedCallback, { cookie: flipped });
-    expect(tampered).toEqual({ status: 302, location: '/fitbit/error/' });
+    expect(tampered).toEqual({ status: 302, location: '/fitbit/error/?reason=state-expired' });
     expect(await linkOf('501')).toBeNull();
     refused += 1;
     requests += tamperer.requests;
@@ -111,20 +111,20 @@ describe.each(PROVIDERS)('OAuth across processes: login on A, complete on B (Pos
     const firstCallback = await loginOnA(first);
     await loginOnA(second);
     const crossed = await second.get(firstCallback);
-    expect(crossed).toEqual({ status: 302, location: '/fitbit/error/' });
+    expect(crossed).toEqual({ status: 302, location: '/fitbit/error/?reason=state-expired' });
     expect(await linkOf('502')).toBeNull();
     refused += 1;
 
     // The same cookie and callback, but signed in as someone else on B.
     const intruder = new SiteBrowser('503');
     const stolen = await intruder.get(firstCallback, { cookie: first.stateCookie });
-    expect(stolen).toEqual({ status: 302, location: '/fitbit/error/' });
+    expect(stolen).toEqual({ status: 302, location: '/fitbit/error/?reason=state-expired' });
     expect(await linkOf('503')).toBeNull();
     refused += 1;
 
     // No cookie at all (a different site's cookie jar, as port-blind browsers would not have).
     const cookieless = await new SiteBrowser('502').get(firstCallback, { cookie: null });
-    expect(cookieless).toEqual({ status: 302, location: '/fitbit/error/' });
+    expect(cookieless).toEqual({ status: 302, location: '/fitbit/error/?reason=state-expired' });
     refused += 1;
     requests += first.requests + second.requests + intruder.requests + 1;
     serverErrors += first.serverErrors + second.serverErrors + intruder.serverErrors;
@@ -142,7 +142,7 @@ describe.each(PROVIDERS)('OAuth across processes: login on A, complete on B (Pos
     expect(await facts.tokenWorks(link!.accessToken)).toBe(true);
     // A replay of the same callback (cookie already spent) fails and keeps the link.
     const replay = await browser.get(callback, { cookie: null });
-    expect(replay.location).toBe('/fitbit/error/');
+    expect(replay.location).toBe('/fitbit/error/?reason=state-expired');
     expect(await linkOf('504')).toMatchObject({ accessToken: link!.accessToken });
     requests += browser.requests;
     serverErrors += browser.serverErrors;
