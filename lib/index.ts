@@ -37,7 +37,7 @@ export { DataStatus, DataReason, type DataResponse, type DataObject, type Import
 export { PERIODS, type Period } from './data/periods.js';
 
 // Integration helpers
-export { FitbitService, type FitbitLinkStatus } from './integration/fitbit.service.js';
+export { FitbitService, type FitbitLinkStatus, type FitbitConnection } from './integration/fitbit.service.js';
 export type { FitbitImportStatus, FitbitImportTypeStatus, FitbitImportProgressEvent } from './integration/import-status.js';
 export type { ImportTypeState as FitbitImportTypeState } from './subscriptions/import-progress.js';
 export { FitbitIntegrationWarning } from './integration/fitbit-integration-warning.decorator.js';

@@ -13,6 +13,16 @@ import { importStatusOf, type FitbitImportProgressEvent, type FitbitImportStatus
  */
 export type FitbitLinkStatus = 'linked' | 'not-linked' | 'needs-reconnect';
 
+/** What a page may say about a user's connection. */
+export interface FitbitConnection {
+  status: FitbitLinkStatus;
+  /** The account as the person knows it: the legacy Fitbit user id when the provider reports one, else the provider's id; null when not linked. */
+  accountId: string | null;
+  /** The IANA zone the user's dates are in (the provider's setting), when known. */
+  timeZone: string | null;
+  connectedAt: Date | null;
+}
+
 export const RECONNECT_MESSAGE = 'Fitbit now shares data through Google: please connect your Fitbit account again.';
 
 /** Integration status of app users: django-fitbit's `fitapp.utils.is_integrated()`. */
@@ -43,6 +53,20 @@ export class FitbitService {
     const link = await this.links.findByUser(this.config.users.id(user));
     if (!link) return 'not-linked';
     return link.provider === this.config.provider ? 'linked' : 'needs-reconnect';
+  }
+
+  /** `linkStatus` and what a page can show about the link ("connected as …", the user's zone). */
+  async connectionOf(user: unknown): Promise<FitbitConnection> {
+    const none: FitbitConnection = { status: 'not-linked', accountId: null, timeZone: null, connectedAt: null };
+    if (user === null || user === undefined || !this.config.users.isActive(user)) return none;
+    const link = await this.links.findByUser(this.config.users.id(user));
+    if (!link) return none;
+    return {
+      status: link.provider === this.config.provider ? 'linked' : 'needs-reconnect',
+      accountId: link.legacyUserId ?? link.providerUserId,
+      timeZone: link.timeZone,
+      connectedAt: new Date(link.createdAt),
+    };
   }
 
   /** `isIntegrated` for the request's user (the `users.fromRequest` accessor); false when anonymous. */

@@ -1,4 +1,6 @@
-import { PERIODS, TIME_SERIES_TYPES, type TimeSeriesCategoryName, type TimeSeriesTypeKey } from '../../lib/index.js';
+import { todayIn } from '../../lib/data/calendar.js';
+import { periodStart } from '../../lib/data/periods.js';
+import { PERIODS, TIME_SERIES_TYPE_INFO, TIME_SERIES_TYPES, type TimeSeriesCategoryName, type TimeSeriesTypeKey } from '../../lib/index.js';
 
 export const DEFAULT_TYPE = 'activities/steps';
 export const DEFAULT_PERIOD = '30d';
@@ -22,35 +24,37 @@ const PERIOD_LABELS: Record<string, string> = {
   max: 'All',
 };
 
-/** `tracker/minutesVeryActive` → `Minutes very active (tracker only)`, `caloriesBMR` → `Calories BMR`. */
-function resourceLabel(resource: string): string {
-  const parts = resource.split('/');
-  const words = parts
-    .pop()!
-    .replace(/([a-z])([A-Z])/g, '$1 $2')
-    .toLowerCase()
-    .replace(/\b(bmr|bmi)\b/g, (acronym) => acronym.toUpperCase());
-  const label = words.charAt(0).toUpperCase() + words.slice(1);
-  return parts[0] === 'tracker' ? `${label} (tracker only)` : label;
-}
-
 /**
- * The 36 data types grouped by category for the picker, and the periods, with the chosen ones marked.
- * Types the provider cannot serve (`supports` false: Google has no active score or awakenings count)
- * stay in the list, marked, so the page can say why their chart is empty.
+ * The 36 data types grouped by category for the picker, each with the module's label and unit,
+ * and the periods, with the chosen ones marked. Types the provider cannot serve (`supports` false:
+ * Google has no active score or awakenings count) are listed last in their group, marked and not
+ * selectable; a link to one still shows why there is nothing to chart.
  */
-export function dashboardChoices(type: string, period: string, supports: (type: TimeSeriesTypeKey) => boolean = () => true) {
+export function dashboardChoices(type: string, period: string, supports: (type: TimeSeriesTypeKey) => boolean = () => true, unavailable = 'not available') {
   const categories = [...new Set(TIME_SERIES_TYPES.map((entry) => entry.category))];
   return {
     typeGroups: categories.map((category) => ({
       label: CATEGORY_LABELS[category],
-      types: TIME_SERIES_TYPES.filter((entry) => entry.category === category).map((entry) => {
-        const path = `${entry.category}/${entry.resource}`;
-        return { path, label: resourceLabel(entry.resource), selected: path === type, unsupported: !supports(entry) };
-      }),
+      types: TIME_SERIES_TYPE_INFO.filter((info) => info.path.startsWith(`${category}/`))
+        .map((info) => {
+          const unsupported = !supports({ category, resource: info.path.slice(category.length + 1) });
+          return { ...info, option: unsupported ? `${info.label} (${unavailable})` : info.label, selected: info.path === type, unsupported };
+        })
+        .sort((a, b) => Number(a.unsupported) - Number(b.unsupported)),
     })),
     periods: PERIODS.map((value) => ({ value, label: PERIOD_LABELS[value] ?? value, selected: value === period })),
   };
+}
+
+/**
+ * The days each period covers, ending today in the user's zone, counted the way the module (and
+ * Fitbit) count them; `max` starts at the first stored day, which only the data knows.
+ */
+export function periodRanges(timeZone: string | null): { today: string; ranges: Record<string, { from: string; to: string }> } {
+  const today = todayIn(timeZone);
+  const ranges: Record<string, { from: string; to: string }> = {};
+  for (const period of PERIODS) if (period !== 'max') ranges[period] = { from: periodStart(period, today), to: today };
+  return { today, ranges };
 }
 
 export function isTypePath(path: unknown): path is string {

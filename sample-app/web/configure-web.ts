@@ -12,6 +12,7 @@ import { isIntegratedWithFitbit } from '../../lib/index.js';
 import type { SampleSettings } from '../config/environment.js';
 import { csrfProtection } from './csrf.js';
 import { flashMiddleware } from './flash.js';
+import { NotFoundPageFilter } from './not-found.filter.js';
 import { pageMessages } from './page-messages.js';
 import { sessionShims } from './session-shims.js';
 
@@ -29,6 +30,9 @@ export function configureWebApp(app: NestExpressApplication, settings: SampleSet
   hbs.registerHelper('isIntegratedWithFitbit', isIntegratedWithFitbit);
 
   app.useStaticAssets(PUBLIC, { prefix: '/static/' });
+  // Browsers that ignore the page's <link rel="icon"> still ask for /favicon.ico.
+  app.use('/favicon.ico', (_req: Request, res: Response) => res.redirect(301, '/static/favicon.svg'));
+  app.useGlobalFilters(new NotFoundPageFilter());
   // Chart.js from node_modules: the dashboard needs no CDN.
   app.useStaticAssets(CHART_JS, { prefix: '/assets/chart.js/' });
 
@@ -53,7 +57,7 @@ export function configureWebApp(app: NestExpressApplication, settings: SampleSet
     res.locals.currentUser = req.user ?? null;
     res.locals.fitbitPrefix = `/${settings.routePrefix}`;
     res.locals.demoMode = settings.demo !== null;
-    res.locals.providerName = settings.fitbit.provider === 'fitbit' ? 'Fitbit' : 'Google Health';
+    res.locals.upstreamName = settings.fitbit.provider === 'fitbit' ? 'Fitbit' : 'Google Health';
     res.locals.subscribe = settings.subscribe;
     res.locals.csrfToken = (req as Request & { csrfToken?: () => string }).csrfToken?.() ?? '';
     pageMessages(req, res);

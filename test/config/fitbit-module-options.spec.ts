@@ -46,6 +46,8 @@ describe('FitbitModule configuration', () => {
       routePrefix: 'fitbit',
       tokenEncryptionKeys: [],
       trustedOrigins: [],
+      requestTimeoutMs: 10_000,
+      startupTimeoutMs: 3_000,
       provider: 'google-health',
       endpoints: {
         authorizeUrl: 'https://accounts.google.com/o/oauth2/v2/auth',
@@ -153,6 +155,7 @@ describe('FitbitModule configuration', () => {
       ['endpoint that is no URL', FitbitModule.forRoot({ ...base, endpoints: { apiUrl: 'api.fitbit.com' } }), /"endpoints.apiUrl": must be an absolute http\(s\) URL/],
       ['short encryption key', FitbitModule.forRoot({ ...base, tokenEncryptionKey: 'c2hvcnQ=' }), /"tokenEncryptionKey": must be 32 bytes/],
       ['negative delay', FitbitModule.forRoot({ ...base, betweenDelaySeconds: -1 }), /"betweenDelaySeconds": must be a number of seconds/],
+      ['a start-up timeout that is no whole number of milliseconds', FitbitModule.forRoot({ ...base, startupTimeoutMs: 2.5 }), /"startupTimeoutMs": must be a positive whole number/],
       ['login redirect that is neither path nor URL', FitbitModule.forRoot({ ...base, loginRedirect: 'javascript:alert(1)' }), /"loginRedirect"/],
       [
         'subscribe returned by the async factory',

@@ -47,6 +47,14 @@ describe.each(DATABASE_KINDS)('FitbitService.isIntegrated on %s', (kind) => {
     expect(await fitbit.isIntegrated(undefined)).toBe(false);
   });
 
+  it('says what a page may show of the connection: whom, the zone, since when', async () => {
+    await linkUser(dataSource, '13', { timeZone: 'Asia/Tokyo', legacyUserId: 'LEGACY13', createdAt: Date.parse('2026-01-02T03:04:05Z') });
+    expect(await fitbit.connectionOf({ id: 13 })).toEqual({ status: 'linked', accountId: 'LEGACY13', timeZone: 'Asia/Tokyo', connectedAt: new Date('2026-01-02T03:04:05Z') });
+    expect(await fitbit.connectionOf({ id: 7 })).toMatchObject({ status: 'linked', accountId: 'P7', timeZone: null });
+    expect(await fitbit.connectionOf({ id: 8 })).toEqual({ status: 'not-linked', accountId: null, timeZone: null, connectedAt: null });
+    expect(await fitbit.connectionOf({ id: 9, isActive: false })).toMatchObject({ status: 'not-linked' });
+  });
+
   it('reads the user of a request through the configured accessors', async () => {
     expect(await fitbit.isIntegratedRequest({ user: { id: 7 } })).toBe(true);
     expect(await fitbit.isIntegratedRequest({ user: { id: 8 } })).toBe(false);

@@ -10,6 +10,7 @@ import { RECONNECT_MESSAGE } from '../../lib/integration/fitbit.service.js';
 import { FITBIT_QUEUE } from '../../lib/index.js';
 import type { EmulatorUser, FitbitEmulator } from '../../lib/testing/index.js';
 import { startStrictEmulator } from '../support/strict-emulators.js';
+import { GOOGLE_HEALTH_SCOPES } from '../../lib/providers/google-health/google-health.defaults.js';
 import { TEST_REDIS_URL } from '../support/service-urls.js';
 import { startSampleApp, type SampleAppProcess } from './sample-app-process.js';
 
@@ -20,6 +21,8 @@ const CLIENT_SECRET = 'sample-browser-secret';
 const WEBHOOK_AUTHORIZATION = 'Bearer sample-browser-webhook-secret';
 const PROJECT_NUMBER = '555000111222';
 const DEFAULT_WARNING = 'This page requires Fitbit integration.';
+/** The two widths every page is looked at: a laptop and a phone. */
+const WIDTHS = [1280, 390] as const;
 
 type Provider = 'fitbit' | 'google-health';
 const PROVIDERS: readonly Provider[] = ['fitbit', 'google-health'];
@@ -27,21 +30,30 @@ const PROVIDERS: readonly Provider[] = ['fitbit', 'google-health'];
 /** What differs between the two providers in the browser. */
 const FACTS = {
   fitbit: {
+    name: 'Fitbit',
     consentHeading: 'Allow access to your Fitbit data?',
     unsupportedNote: (type: string) => `Fitbit no longer serves “${type}”, so there is nothing to chart.`,
+    unavailable: 'no longer served by Fitbit',
     demoOutput: /Demo mode: .*Fitbit emulator at http:\/\/127\.0\.0\.1:\d+ stands in for Fitbit\n/,
     consentUrl: /127\.0\.0\.1:\d+\/oauth2\/authorize\?/,
+    weightScope: 'weight',
+    seriesPath: /\/date\//,
   },
   'google-health': {
+    name: 'Google Health',
     consentHeading: 'Sign in with Google',
     unsupportedNote: (type: string) => `Google Health has no equivalent of “${type}”, so there is nothing to chart.`,
+    unavailable: 'not available from Google Health',
     demoOutput: /Demo mode: .*Google Health emulator at http:\/\/127\.0\.0\.1:\d+ stands in for Google Health\n/,
     consentUrl: /127\.0\.0\.1:\d+\/o\/oauth2\/v2\/auth\?/,
+    weightScope: GOOGLE_HEALTH_SCOPES.measurements,
+    seriesPath: /\/dataPoints/,
   },
 } as const;
 
 interface DashboardReading {
-  rows: { date: string; value: string }[];
+  /** `value` is what the module sent (null on a day without one); `shown` what a person reads. */
+  rows: { date: string; value: string | null; shown: string }[];
   labels: string[];
   values: (number | null)[];
 }
@@ -54,14 +66,6 @@ async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${ARTIFACTS}${name}.png`, fullPage: true });
 }
 
-async function signIn(page: Page, app: SampleAppProcess, username: string, password: string): Promise<void> {
-  await page.goto(`${app.url}/`);
-  await page.waitForURL(/\/login\?next=%2F$/);
-  await page.fill('input[name=username]', username);
-  await page.fill('input[name=password]', password);
-  await Promise.all([page.waitForURL(`${app.url}/`), page.click('button[type=submit]:has-text("Sign in")')]);
-}
-
 // Run in the page (as strings: this project's TypeScript has no DOM types).
 const DASHBOARD_SETTLED = `(() => {
   const state = document.getElementById('chart-status')?.dataset.state;
@@ -69,12 +73,28 @@ const DASHBOARD_SETTLED = `(() => {
 })()`;
 const READ_DASHBOARD = `(() => ({
   rows: [...document.querySelectorAll('#data-table tbody tr')].map((row) => {
-    const [date, value] = [...row.querySelectorAll('td')].map((cell) => cell.textContent);
-    return { date, value };
+    const [date, value] = [...row.querySelectorAll('td')];
+    return { date: date.textContent, value: value.dataset.value ?? null, shown: value.textContent };
   }),
   labels: [...window.fitbitChart.data.labels],
   values: [...window.fitbitChart.data.datasets[0].data],
 }))()`;
+/** How far the page reaches past the viewport's right edge (0: no horizontal scrolling), and what sticks out. */
+const OVERFLOW = `(() => {
+  const width = document.documentElement.clientWidth;
+  const outside = [...document.querySelectorAll('body *')]
+    .filter((element) => element.getClientRects().length > 0 && element.getBoundingClientRect().right > width + 0.5)
+    .slice(0, 5)
+    .map((element) => element.tagName.toLowerCase() + (element.id ? '#' + element.id : '') + (element.className ? '.' + String(element.className).split(' ')[0] : ''));
+  return { overflow: document.documentElement.scrollWidth - width, outside };
+})()`;
+/** On the emulator's consent page: every account and scope line inside the card. */
+const CONSENT_LINES_OUTSIDE_CARD = `(() => {
+  const card = document.querySelector('main').getBoundingClientRect();
+  return [...document.querySelectorAll('main label, main fieldset')]
+    .filter((element) => element.getBoundingClientRect().right > card.right + 0.5 || element.scrollWidth > element.clientWidth + 1)
+    .map((element) => element.textContent.trim().slice(0, 60));
+})()`;
 
 /** Waits until the dashboard shows the answer to its latest request; returns data-state. */
 async function dashboardSettled(page: Page): Promise<string> {
@@ -94,9 +114,33 @@ function readDashboard(page: Page): Promise<DashboardReading> {
 }
 
 /**
+ * The page at a laptop's and a phone's width: a screenshot of each (look at them), and no
+ * horizontal scrolling at either. `settle` runs after each resize (e.g. the chart redrawing).
+ */
+async function atBothWidths(page: Page, name: string, settle: () => Promise<unknown> = async () => undefined): Promise<void> {
+  const original = page.viewportSize()!;
+  for (const width of WIDTHS) {
+    await page.setViewportSize({ width, height: 800 });
+    await settle();
+    await screenshot(page, `${name}-${width}`);
+    const { overflow, outside } = await page.evaluate<{ overflow: number; outside: string[] }>(OVERFLOW);
+    expect(overflow, `${name} at ${width} px scrolls sideways by ${overflow} px: ${outside.join(', ')}`).toBeLessThanOrEqual(0);
+  }
+  await page.setViewportSize(original);
+}
+
+/** The emulator's local dates from `first` to `last`. */
+function datesFrom(first: string, last: string): string[] {
+  const dates: string[] = [];
+  for (let date = first; date <= last; date = addDays(date, 1)) dates.push(date);
+  return dates;
+}
+
+/**
  * The table and the chart hold, for each of the user's last `days` days, what the emulator serves for that path:
  * the legacy emulator's exact text; through Google, the legacy-unit number the Google values are derived from
- * (within 0.01, as km and kg come back from millimetres and grams).
+ * (within 0.01, as km and kg come back from millimetres and grams). The table shows the number as a person
+ * reads it (thousands separated); the chart has the number itself.
  */
 function expectEmulatorNumbers(reading: DashboardReading, emulator: FitbitEmulator, user: EmulatorUser, path: string, days: number): void {
   const today = emulator.todayOf(user.id);
@@ -105,24 +149,16 @@ function expectEmulatorNumbers(reading: DashboardReading, emulator: FitbitEmulat
   const served = dates.map((date) => ({ date, value: emulator.dailyValue(user.id, path, date) }));
   expect(served.every((row) => row.value !== null), `${path}: the emulator has a value for every day`).toBe(true);
   if (emulator.modeName === 'fitbit') {
-    expect(reading.rows).toEqual(served);
+    expect(reading.rows.map(({ date, value }) => ({ date, value }))).toEqual(served);
   } else {
     for (const [index, row] of reading.rows.entries()) {
       const difference = Math.abs(Number(row.value) - Number(served[index]!.value));
       expect(difference, `${path} ${row.date}: shown ${row.value}, emulator ${served[index]!.value}`).toBeLessThanOrEqual(0.01 + 1e-9);
     }
   }
+  for (const row of reading.rows) expect(row.shown).toBe(new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 }).format(Number(row.value)));
   expect(reading.labels).toEqual(dates);
   expect(reading.values).toEqual(reading.rows.map((row) => Number(row.value)));
-}
-
-/** Waits until the emulator has had no request for a moment (the history import is done). */
-async function emulatorQuiet(emulator: FitbitEmulator): Promise<void> {
-  let seen = -1;
-  for (let attempt = 0; attempt < 40 && emulator.requests.length !== seen; attempt += 1) {
-    seen = emulator.requests.length;
-    await new Promise((resolve) => setTimeout(resolve, 300));
-  }
 }
 
 /** Runs SQL on a sample app's SQLite file (WAL: the running app keeps working). */
@@ -147,7 +183,7 @@ describe('the sample app in a browser', () => {
   /** The variables that point the app at the test's emulator. */
   function againstEmulator(provider: Provider): Record<string, string> {
     const urls = emulators[provider].urls;
-    const common = { SAMPLE_USERS: 'alice:wonderland,bob:builder', FITBIT_CLIENT_ID: CLIENT_ID, FITBIT_CLIENT_SECRET: CLIENT_SECRET, FITBIT_AUTHORIZE_URL: urls.authorizeUrl };
+    const common = { SAMPLE_USERS: 'alice:wonderland,bob:builder,carol:singer', FITBIT_CLIENT_ID: CLIENT_ID, FITBIT_CLIENT_SECRET: CLIENT_SECRET, FITBIT_AUTHORIZE_URL: urls.authorizeUrl };
     if (provider === 'fitbit') return { ...common, FITBIT_PROVIDER: 'fitbit', FITBIT_API_URL: urls.apiUrl };
     // No FITBIT_PROVIDER: google-health is the default.
     return {
@@ -191,7 +227,8 @@ describe('the sample app in a browser', () => {
         FITBIT_QUEUE_PREFIX: queuePrefix,
         FITBIT_SUBSCRIBER_ID: 'sample-browser-subscriber',
         FITBIT_HISTORICAL_INIT_DELAY: '0',
-        FITBIT_BETWEEN_DELAY: '0',
+        // Spaced out, so the import runs long enough to watch its progress bar fill.
+        FITBIT_BETWEEN_DELAY: '0.15',
       }),
       startSampleApp({}),
       startSampleApp({ FITBIT_PROVIDER: 'fitbit' }),
@@ -204,7 +241,7 @@ describe('the sample app in a browser', () => {
     const queue = new Bull(FITBIT_QUEUE, { redis: TEST_REDIS_URL, prefix: queuePrefix });
     await queue.obliterate({ force: true });
     await queue.close();
-    // The module's job locks live beside the queue under the same prefix.
+    // The module's job locks and import records live beside the queue under the same prefix.
     const redis = new Redis(TEST_REDIS_URL);
     for await (const keys of redis.scanStream({ match: `${queuePrefix}:*`, count: 500 })) {
       if ((keys as string[]).length > 0) await redis.del(...(keys as string[]));
@@ -213,17 +250,39 @@ describe('the sample app in a browser', () => {
   });
 
   async function newPage(): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
+    // en-US: the thousands separators the tests expect.
+    const page = await browser.newPage({ viewport: { width: 1100, height: 800 }, locale: 'en-US' });
     page.setDefaultTimeout(10_000);
     return page;
   }
 
-  /** Connect → the emulator's consent page (Fitbit's or Google's) → pick the account → allow → back on the dashboard. */
-  async function connectThroughConsentPage(page: Page, app: SampleAppProcess, emulator: FitbitEmulator, user: EmulatorUser, shot?: string): Promise<void> {
-    await Promise.all([page.waitForURL((url) => url.href.startsWith(`${emulator.urls.authorizeUrl}?`)), page.click('#connect-fitbit')]);
+  async function signIn(page: Page, app: SampleAppProcess, username: string, password: string): Promise<void> {
+    await page.goto(`${app.url}/`);
+    await page.waitForURL(/\/login\?next=%2F$/);
+    await page.fill('input[name=username]', username);
+    await page.fill('input[name=password]', password);
+    await Promise.all([page.waitForURL(`${app.url}/`), page.click('button[type=submit]:has-text("Sign in")')]);
+  }
+
+  /**
+   * Connect (or Reconnect) → the emulator's consent page (Fitbit's or Google's) → pick the account, untick `withhold`
+   * → allow → back on the dashboard.
+   */
+  async function connectThroughConsentPage(
+    page: Page,
+    app: SampleAppProcess,
+    emulator: FitbitEmulator,
+    user: EmulatorUser,
+    options: { shot?: string; button?: string; withhold?: string } = {},
+  ): Promise<void> {
+    await Promise.all([page.waitForURL((url) => url.href.startsWith(`${emulator.urls.authorizeUrl}?`)), page.click(options.button ?? '#connect-fitbit')]);
     expect(await page.locator('h1').textContent()).toBe(FACTS[emulator.modeName].consentHeading);
     await page.check(`input[name=user][value="${user.id}"]`);
-    if (shot) await screenshot(page, shot);
+    if (options.withhold) await page.uncheck(`input[name=scope][value="${options.withhold}"]`);
+    if (options.shot) {
+      await atBothWidths(page, options.shot);
+      expect(await page.evaluate<string[]>(CONSENT_LINES_OUTSIDE_CARD), 'consent lines outside the card').toEqual([]);
+    }
     await page.click('button.allow');
     await page.waitForURL((url) => url.href.startsWith(`${app.url}/dashboard`)).catch((error: Error) => {
       throw new Error(`${error.message}\nat ${page.url()}\n${app.output()}`);
@@ -231,12 +290,14 @@ describe('the sample app in a browser', () => {
   }
 
   it.each(PROVIDERS)(
-    '%s: signs in, connects through the consent page, charts the emulator numbers, switches period and disconnects',
+    '%s: signs in, connects through the consent page, charts the emulator numbers with units, periods, gaps, and disconnects',
     async (provider) => {
       const app = plainApps[provider];
       const emulator = emulators[provider];
+      const facts = FACTS[provider];
       const shot = (page: Page, name: string) => screenshot(page, `${provider}-${name}`);
-      const fitbitUser = emulator.addUser({ displayName: `Alice on ${provider}`, timezone: 'Europe/Berlin', memberSince: daysAgo(90) });
+      const memberSince = daysAgo(90);
+      const fitbitUser = emulator.addUser({ displayName: `Alice on ${provider}`, timezone: 'Europe/Berlin', memberSince });
       const page = await newPage();
 
       await page.goto(`${app.url}/`);
@@ -245,35 +306,89 @@ describe('the sample app in a browser', () => {
       await signIn(page, app, 'alice', 'wonderland');
       expect(await page.locator('.message-warning').allTextContents()).toEqual([DEFAULT_WARNING]);
       expect(await page.locator('#connect-fitbit').isVisible()).toBe(true);
-      await shot(page, '02-home-with-warning');
+      await atBothWidths(page, `${provider}-02-home-with-warning`);
 
-      await connectThroughConsentPage(page, app, emulator, fitbitUser, `${provider}-03-consent`);
+      await connectThroughConsentPage(page, app, emulator, fitbitUser, { shot: `${provider}-03-consent` });
       expect(await dashboardSettled(page)).toBe('ready');
+      // A confirmation, and whom the app is connected to.
+      expect(await page.locator('.message-success').allTextContents()).toEqual(['Your Fitbit account is connected.']);
       expect(await page.locator('.message-warning').count()).toBe(0);
+      expect(await page.textContent('.connected-as')).toBe(`Connected as ${fitbitUser.id} through ${facts.name}.`);
+      expect(new URL(page.url()).search).toBe('?type=activities%2Fsteps&period=30d');
       expectEmulatorNumbers(await readDashboard(page), emulator, fitbitUser, 'activities/steps', 30);
-      await shot(page, '04-dashboard-steps-30d');
+      expect(await page.textContent('#value-heading')).toBe('Steps');
+      expect(await page.textContent('#table-title')).toBe('Steps (30 days)');
+      await atBothWidths(page, `${provider}-04-dashboard-steps-30d`, () => dashboardSettled(page));
 
+      // "Last 7 days" is 7 days, and the date inputs follow the period, in the user's zone.
+      const today = emulator.todayOf(fitbitUser.id);
       expect(await choose(page, '#period', '7d')).toBe('ready');
       expectEmulatorNumbers(await readDashboard(page), emulator, fitbitUser, 'activities/steps', 7);
       expect(new URL(page.url()).search).toBe('?type=activities%2Fsteps&period=7d');
+      expect(await page.textContent('#chart-status')).toBe(`7 days, ${addDays(today, -6)} to ${today}`);
+      expect([await page.inputValue('#from'), await page.inputValue('#to')]).toEqual([addDays(today, -6), today]);
+      expect(await choose(page, '#period', '1d')).toBe('ready');
+      expect(await page.textContent('#chart-status')).toBe(`1 day, ${today}`);
+      expect(await page.textContent('#table-title')).toBe('Steps (1 day)');
+      expect(await choose(page, '#period', '7d')).toBe('ready');
       expect(await choose(page, '#type', 'activities/distance')).toBe('ready');
       expectEmulatorNumbers(await readDashboard(page), emulator, fitbitUser, 'activities/distance', 7);
+      expect(await page.textContent('#value-heading')).toBe('Distance (km)');
       await shot(page, '05-dashboard-distance-7d');
 
-      // A type the provider has no data for: an empty chart and a note, not an error.
+      // A range that starts before the user's history: the days without a value stay on the axis, as gaps.
+      await page.fill('#from', addDays(memberSince, -4));
+      await page.fill('#to', addDays(memberSince, 5));
+      await Promise.all([page.waitForResponse((response) => response.url().includes('/fitbit/get_data/')), page.click('#chart-controls button[type=submit]')]);
+      expect(await dashboardSettled(page)).toBe('ready');
+      const gaps = await readDashboard(page);
+      expect(gaps.rows.map((row) => row.date)).toEqual(datesFrom(addDays(memberSince, -4), addDays(memberSince, 5)));
+      expect(gaps.rows.slice(0, 4).map((row) => [row.value, row.shown])).toEqual(Array(4).fill([null, '—']));
+      expect(gaps.values.slice(0, 4)).toEqual([null, null, null, null]);
+      expect(gaps.values.slice(4).every((value) => typeof value === 'number')).toBe(true);
+      expect(await page.textContent('#chart-status')).toBe(`10 days, ${addDays(memberSince, -4)} to ${addDays(memberSince, 5)} · 6 with a value`);
+      await shot(page, '05b-dashboard-gaps');
+
+      // Types the provider cannot serve are marked and cannot be picked; a link to one says why instead of an empty chart.
       const unsupported = provider === 'google-health' ? ['activities/activeScore', 'sleep/awakeningsCount'] : ['activities/activeScore'];
       for (const path of unsupported) {
-        expect(await choose(page, '#type', path)).toBe('unsupported');
-        const label = await page.locator('#type option:checked').textContent();
-        expect(await page.textContent('#chart-status')).toBe(FACTS[provider].unsupportedNote(label!));
-        expect(await readDashboard(page)).toEqual({ rows: [], labels: [], values: [] });
+        const option = page.locator(`#type option[value="${path}"]`);
+        expect(await option.isDisabled()).toBe(true);
+        expect(await option.textContent()).toMatch(new RegExp(` \\(${facts.unavailable}\\)$`));
+        await page.goto(`${app.url}/dashboard?type=${encodeURIComponent(path)}&period=7d`);
+        expect(await dashboardSettled(page)).toBe('unsupported');
+        const label = await option.getAttribute('data-label');
+        expect(await page.textContent('#chart-status')).toBe(facts.unsupportedNote(label!));
+        expect(await page.textContent('#empty-text')).toBe(facts.unsupportedNote(label!));
+        expect(await page.locator('#chart-box').isVisible()).toBe(false);
+        expect(await page.locator('#table-card').isVisible()).toBe(false);
       }
-      await shot(page, '06-dashboard-unsupported-type');
+      await atBothWidths(page, `${provider}-06-dashboard-unsupported-type`);
+
+      // The provider forgets the connection (a 401 on the data): the page offers Reconnect, not only Disconnect.
+      await page.goto(`${app.url}/dashboard?type=activities%2Fsteps&period=7d`);
+      expect(await dashboardSettled(page)).toBe('ready');
+      emulator.faults.inject({ path: facts.seriesPath, status: 401, times: 2 });
+      expect(await choose(page, '#period', '30d')).toBe('problem');
+      emulator.faults.clear();
+      expect(await page.textContent('#chart-status')).toBe(`${facts.name} no longer accepts this connection. Reconnect your Fitbit account to see your data again.`);
+      expect(await page.locator('#reconnect-fitbit').isVisible()).toBe(true);
+      expect(await page.locator('#disconnect-fitbit').isVisible()).toBe(false);
+      expect(await page.locator('#chart-box').isVisible()).toBe(false);
+      await shot(page, '06b-connection-refused-reconnect');
+      await connectThroughConsentPage(page, app, emulator, fitbitUser, { button: '#reconnect-fitbit' });
+      expect(await dashboardSettled(page)).toBe('ready');
+      expect(await page.locator('.message-success').allTextContents()).toEqual(['Your Fitbit account is connected.']);
 
       await Promise.all([page.waitForURL(`${app.url}/`), page.click('#disconnect-fitbit')]);
+      expect(await page.locator('.message-success').allTextContents()).toEqual(['Your Fitbit account is disconnected.']);
       expect(await page.locator('.message-warning').allTextContents()).toEqual([DEFAULT_WARNING]);
       expect(await page.locator('#connect-fitbit').isVisible()).toBe(true);
       await shot(page, '07-disconnected');
+      // Not connected: the dashboard says so and draws nothing.
+      await page.goto(`${app.url}/dashboard`);
+      expect(await page.locator('#not-connected').isVisible()).toBe(true);
+      expect(await page.locator('#chart').count()).toBe(0);
 
       await Promise.all([page.waitForURL(`${app.url}/login`), page.click('button:has-text("Sign out")')]);
       expect(await page.locator('.message-info').allTextContents()).toEqual(['You are signed out.']);
@@ -282,6 +397,26 @@ describe('the sample app in a browser', () => {
       await page.close();
     },
   );
+
+  it.each(PROVIDERS)('%s: a data type whose scope was unticked at consent says "not shared", not "no data"', async (provider) => {
+    const app = plainApps[provider];
+    const emulator = emulators[provider];
+    const fitbitUser = emulator.addUser({ displayName: `Carol on ${provider}`, timezone: 'Asia/Tokyo', memberSince: daysAgo(40) });
+    const page = await newPage();
+    await signIn(page, app, 'carol', 'singer');
+    await connectThroughConsentPage(page, app, emulator, fitbitUser, { withhold: FACTS[provider].weightScope });
+    expect(await dashboardSettled(page)).toBe('ready');
+    expect(await page.locator('.message-warning').allTextContents()).toEqual([
+      expect.stringMatching(new RegExp(`^Only part of your data was shared at ${provider === 'fitbit' ? 'Fitbit' : 'Google'}: \\d data types? will not be available\\.`)),
+    ]);
+    await page.goto(`${app.url}/dashboard?type=body%2Fweight&period=7d`);
+    expect(await dashboardSettled(page)).toBe('not-granted');
+    expect(await page.textContent('#empty-text')).toBe('You did not allow this app to read “Weight” when you connected. Reconnect and allow it to see it here.');
+    expect(await page.locator('#chart-box').isVisible()).toBe(false);
+    await screenshot(page, `${provider}-08-not-granted`);
+    await Promise.all([page.waitForURL(`${app.url}/`), page.click('#disconnect-fitbit')]);
+    await page.close();
+  });
 
   it('google-health: a user still linked through the legacy Fitbit API is asked to connect again, and can', async () => {
     const app = plainApps['google-health'];
@@ -298,8 +433,8 @@ describe('the sample app in a browser', () => {
     const page = await newPage();
     await signIn(page, app, 'bob', 'builder');
     expect(await page.locator('.message-warning').allTextContents()).toEqual([RECONNECT_MESSAGE]);
-    expect(await page.locator('#connect-fitbit').isVisible()).toBe(true);
-    await screenshot(page, 'google-health-08-legacy-link-reconnect');
+    expect(await page.textContent('#connect-fitbit')).toBe('Reconnect Fitbit');
+    await screenshot(page, 'google-health-09-legacy-link-reconnect');
 
     await connectThroughConsentPage(page, app, emulator, fitbitUser);
     expect(await dashboardSettled(page)).toBe('ready');
@@ -310,30 +445,47 @@ describe('the sample app in a browser', () => {
     await page.close();
   });
 
-  it('google-health with subscriptions (REDIS_URL) serves the dashboard from the database after the history import', async () => {
+  it('google-health with subscriptions (REDIS_URL): a progress bar fills during the history import, then the chart is served from the database; disconnected, nothing is drawn', async () => {
     const app = subscribingApp;
     const emulator = emulators['google-health'];
     const fitbitUser = emulator.addUser({ displayName: 'Bob on Google', timezone: 'America/Chicago', memberSince: daysAgo(60) });
     const page = await newPage();
     await signIn(page, app, 'bob', 'builder');
     await connectThroughConsentPage(page, app, emulator, fitbitUser);
+    expect(await page.locator('.message-success').allTextContents()).toEqual([
+      'Your Fitbit account is connected. Your history is being imported: the bar below fills as it arrives.',
+    ]);
 
-    // The import runs in the app's in-process worker; until it has stored the steps the page says so.
-    let state = await dashboardSettled(page);
-    for (let attempt = 0; state !== 'ready' && attempt < 40; attempt += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 250));
-      await page.click('#chart-controls button[type=submit]');
-      state = await dashboardSettled(page);
-    }
-    if (state !== 'ready') throw new Error(`dashboard ${state}: ${await page.textContent('#chart-status')}\n${app.output()}`);
+    // The bar shows while the in-process worker imports, fills, and the chart follows without a reload.
+    await page.waitForSelector('#import-progress[data-state="running"]');
+    await page.waitForFunction(`document.getElementById('import-bar').value >= 2`);
+    const midway = await page.evaluate<{ value: number; max: number; text: string }>(
+      `({ value: document.getElementById('import-bar').value, max: document.getElementById('import-bar').max, text: document.getElementById('import-text').textContent })`,
+    );
+    expect(midway.value).toBeLessThan(midway.max);
+    expect(midway.text).toMatch(/^Importing your history: \d+ of \d+ data types done, [\d,]+ days? stored so far\.$/);
+    await atBothWidths(page, 'google-health-10-import-progress');
+    await page.waitForSelector('#import-progress[data-state="done"]', { timeout: 60_000 });
+    expect(await page.textContent('#import-text')).toMatch(/^History imported: [\d,]+ days of \d+ data types\.$/);
+    await page.waitForFunction(`document.getElementById('chart-status').dataset.state === 'ready'`);
 
-    await emulatorQuiet(emulator);
     emulator.clearRequests();
     await page.reload();
     expect(await dashboardSettled(page)).toBe('ready');
+    expect(await page.locator('#import-progress').isVisible()).toBe(false);
     expectEmulatorNumbers(await readDashboard(page), emulator, fitbitUser, 'activities/steps', 30);
     expect(emulator.requests.filter((request) => request.path.includes('/dataTypes/'))).toEqual([]);
-    await screenshot(page, 'google-health-09-dashboard-from-database');
+    await screenshot(page, 'google-health-11-dashboard-from-database');
+
+    // Disconnected, the rows stay stored, but the page does not chart them beside a "connect" banner.
+    await Promise.all([page.waitForURL(`${app.url}/`), page.click('#disconnect-fitbit')]);
+    expect(await page.locator('.message-success').allTextContents()).toEqual(['Your Fitbit account is disconnected. The data already stored here is kept.']);
+    await page.goto(`${app.url}/dashboard`);
+    expect(await page.locator('.message-warning').allTextContents()).toEqual(['Connect your Fitbit account to see your data here.']);
+    expect(await page.locator('#not-connected').isVisible()).toBe(true);
+    expect(await page.locator('#chart').count()).toBe(0);
+    expect(await page.locator('#your-data').textContent()).toContain('what is stored stays until it is deleted');
+    await screenshot(page, 'google-health-12-disconnected-no-chart');
     await page.close();
   });
 
@@ -349,26 +501,31 @@ describe('the sample app in a browser', () => {
     expect(await page.locator('.message-error').allTextContents()).toEqual(['Wrong user name or password.']);
     await signIn(page, app, 'demo', 'demo');
 
+    // Cancelled at Google: the error page says so, in Google's name, and offers to try again.
     const consentPage = FACTS['google-health'].consentUrl;
     await Promise.all([page.waitForURL(consentPage), page.click('#connect-fitbit')]);
     await Promise.all([page.waitForURL((url) => url.pathname === '/fitbit/error/'), page.click('button.deny')]);
+    expect(new URL(page.url()).search).toBe('?reason=cancelled');
     expect(await page.locator('h1').textContent()).toBe('Fitbit Authentication Error');
-    await screenshot(page, 'demo-google-health-11-error-page');
+    expect(await page.textContent('#error-reason')).toBe('The sign-in at Google was cancelled, so nothing was connected.');
+    await atBothWidths(page, 'demo-google-health-13-error-page');
+    await Promise.all([page.waitForURL(consentPage), page.click('#try-again')]);
 
-    await page.goto(`${app.url}/`);
-    await Promise.all([page.waitForURL(consentPage), page.click('#connect-fitbit')]);
     expect(await page.locator('h1').textContent()).toBe('Sign in with Google');
     expect(await page.locator('input[name=user]').count()).toBe(3);
-    await screenshot(page, 'demo-google-health-10-consent');
+    await atBothWidths(page, 'demo-google-health-14-consent');
+    expect(await page.evaluate<string[]>(CONSENT_LINES_OUTSIDE_CARD), 'consent lines outside the card').toEqual([]);
     await Promise.all([page.waitForURL((url) => url.href.startsWith(`${app.url}/dashboard`)), page.click('button.allow')]);
     expect(await dashboardSettled(page)).toBe('ready');
+    expect(await page.textContent('.connected-as')).toBe('Connected as DEMO01 through Google Health.');
     // Plausible steps: a whole number a day, most days an ordinary walking day.
     const { rows, values } = await readDashboard(page);
     expect(rows).toHaveLength(30);
     expect(values.every((value) => Number.isInteger(value) && value! >= 0 && value! < 60_000)).toBe(true);
     expect(values.filter((value) => value! >= 1000).length).toBeGreaterThan(20);
+    expect(rows.filter((row) => Number(row.value) >= 1000).every((row) => /^\d{1,2},\d{3}$/.test(row.shown))).toBe(true);
     expect(await page.textContent('footer')).toContain('a local Google Health emulator stands in for Google Health');
-    await screenshot(page, 'demo-google-health-12-dashboard');
+    await atBothWidths(page, 'demo-google-health-15-dashboard', () => dashboardSettled(page));
     await page.close();
   });
 
@@ -379,10 +536,32 @@ describe('the sample app in a browser', () => {
     await signIn(page, app, 'demo', 'demo');
     await Promise.all([page.waitForURL(FACTS.fitbit.consentUrl), page.click('#connect-fitbit')]);
     expect(await page.locator('h1').textContent()).toBe('Allow access to your Fitbit data?');
-    await screenshot(page, 'demo-fitbit-10-consent');
+    await atBothWidths(page, 'demo-fitbit-14-consent');
+    expect(await page.evaluate<string[]>(CONSENT_LINES_OUTSIDE_CARD), 'consent lines outside the card').toEqual([]);
     await Promise.all([page.waitForURL((url) => url.href.startsWith(`${app.url}/dashboard`)), page.click('button.allow')]);
     expect(await dashboardSettled(page)).toBe('ready');
     expect((await readDashboard(page)).rows).toHaveLength(30);
+    await page.close();
+  });
+
+  it('answers an unknown address with an HTML page for a browser (JSON for scripts), and has a favicon', async () => {
+    const app = demoApps.fitbit;
+    const page = await newPage();
+    await signIn(page, app, 'demo', 'demo');
+    const response = await page.goto(`${app.url}/no-such-page`);
+    expect(response!.status()).toBe(404);
+    expect(response!.headers()['content-type']).toMatch(/^text\/html/);
+    expect(await page.locator('h1').textContent()).toBe('Page not found');
+    await atBothWidths(page, 'demo-fitbit-16-not-found');
+    const json = await fetch(`${app.url}/no-such-page`, { headers: { accept: 'application/json' } });
+    expect(json.status).toBe(404);
+    expect(await json.json()).toMatchObject({ statusCode: 404 });
+
+    const icon = await page.getAttribute('link[rel=icon]', 'href');
+    const favicon = await fetch(new URL(icon!, app.url));
+    expect(favicon.status).toBe(200);
+    expect(favicon.headers.get('content-type')).toMatch(/^image\/svg\+xml/);
+    expect((await fetch(`${app.url}/favicon.ico`, { redirect: 'manual' })).headers.get('location')).toBe(icon);
     await page.close();
   });
 });

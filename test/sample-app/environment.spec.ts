@@ -27,6 +27,7 @@ describe('sample-app environment', () => {
       subscribe: false,
       redisUrl: null,
       routePrefix: 'fitbit',
+      startupTimeoutMs: 3000,
       demo: { emulatorPort: 3001 },
     });
     expect(settings.fitbit).toEqual({
@@ -157,6 +158,7 @@ describe('sample-app environment', () => {
       FITBIT_DECORATOR_MESSAGE: 'Connect Fitbit first',
       FITBIT_ERROR_TEMPLATE: '',
       FITBIT_REQUEST_TIMEOUT_MS: '5000',
+      FITBIT_STARTUP_TIMEOUT_MS: '2500',
       FITBIT_ROUTE_PREFIX: '/health/fitbit/',
       FITBIT_WEBHOOK_AUTHORIZATION: 'Bearer legacy-ignores-this',
       GOOGLE_PROJECT_NUMBER: '12',
@@ -172,6 +174,7 @@ describe('sample-app environment', () => {
       sessionSecret: 'a-long-enough-session-secret',
       subscribe: true,
       routePrefix: 'health/fitbit',
+      startupTimeoutMs: 2500,
       demo: null,
     });
     expect(settings.fitbit).toEqual({
@@ -196,6 +199,7 @@ describe('sample-app environment', () => {
       logoutRedirect: 'https://example.com/bye',
       decoratorMessage: 'Connect Fitbit first',
       requestTimeoutMs: 5000,
+      startupTimeoutMs: 2500,
       tokenEncryptionKey: key,
       loginUrl: '/login',
       queue: { redis: 'redis://:pw@cache:6380/2', prefix: 'sample' },
@@ -245,6 +249,7 @@ describe('sample-app environment', () => {
     ['FITBIT_SUBSCRIPTIONS', { FITBIT_SUBSCRIPTIONS: 'activities:steps' }],
     ['FITBIT_SUBSCRIPTIONS', { FITBIT_SUBSCRIPTIONS: '["steps"]' }],
     ['FITBIT_REQUEST_TIMEOUT_MS', { FITBIT_REQUEST_TIMEOUT_MS: '0' }],
+    ['FITBIT_STARTUP_TIMEOUT_MS', { FITBIT_STARTUP_TIMEOUT_MS: 'soon' }],
     ['FITBIT_ROUTE_PREFIX', { FITBIT_ROUTE_PREFIX: 'fit bit' }],
     ['FITBIT_QUEUE_PREFIX', { FITBIT_QUEUE_PREFIX: 'a b' }],
     ['FITBIT_EMULATOR_PORT', { FITBIT_EMULATOR_PORT: 'x' }],
