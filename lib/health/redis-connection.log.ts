@@ -1,8 +1,9 @@
 import { InjectQueue } from '@nestjs/bull';
-import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Queue } from 'bull';
 import { describeNoAnswer } from '../providers/upstream-fetch.js';
 import { FITBIT_QUEUE } from '../fitbit.constants.js';
+import { RedactingLogger } from '../logging/redacting-logger.js';
 import { redisAddress } from './dependency-probes.js';
 
 /**
@@ -12,7 +13,7 @@ import { redisAddress } from './dependency-probes.js';
  */
 @Injectable()
 export class RedisConnectionLog implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger('FitbitRedis');
+  private readonly logger = new RedactingLogger('FitbitRedis');
   private downSince: number | null = null;
   private readonly listeners: [string, (error?: Error) => void][] = [
     ['error', (error) => this.lost(error)],

@@ -10,7 +10,7 @@ export async function connectionView(fitbit: FitbitService, req: Request) {
 }
 
 /**
- * The confirmation after connecting or disconnecting: the connection box's forms come back with
+ * The confirmations after connecting or disconnecting: the connection box's forms come back with
  * `?connected=1` / `?disconnected=1`, the page flashes what happened and redirects to itself
  * without the marker (a reload does not say it again). Returns whether it redirected.
  */
@@ -18,14 +18,9 @@ export async function confirmConnectionChange(req: Request, redirect: (path: str
   const { connected, disconnected } = req.query;
   if (connected !== '1' && disconnected !== '1') return false;
   const { status } = await fitbit.connectionOf(req.user);
-  if (connected === '1' && status === 'linked') {
-    flash(
-      req,
-      'success',
-      settings.subscribe
-        ? 'Your Fitbit account is connected. Your history is being imported: the bar below fills as it arrives.'
-        : 'Your Fitbit account is connected.',
-    );
+  // The module confirms the connect itself (naming the app account); what the sample adds is where the history is.
+  if (connected === '1' && status === 'linked' && settings.subscribe) {
+    flash(req, 'info', 'Your history is being imported: the bar below fills as it arrives.');
   }
   if (disconnected === '1' && status !== 'linked') {
     flash(req, 'success', settings.subscribe ? 'Your Fitbit account is disconnected. The data already stored here is kept.' : 'Your Fitbit account is disconnected.');

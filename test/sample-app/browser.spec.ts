@@ -310,8 +310,8 @@ describe('the sample app in a browser', () => {
 
       await connectThroughConsentPage(page, app, emulator, fitbitUser, { shot: `${provider}-03-consent` });
       expect(await dashboardSettled(page)).toBe('ready');
-      // A confirmation, and whom the app is connected to.
-      expect(await page.locator('.message-success').allTextContents()).toEqual(['Your Fitbit account is connected.']);
+      // A confirmation (the module's, naming the app account), and whom the app is connected to.
+      expect(await page.locator('.message-success').allTextContents()).toEqual(['Your Fitbit account is now connected to your account "alice" on this site.']);
       expect(await page.locator('.message-warning').count()).toBe(0);
       expect(await page.textContent('.connected-as')).toBe(`Connected as ${fitbitUser.id} through ${facts.name}.`);
       expect(new URL(page.url()).search).toBe('?type=activities%2Fsteps&period=30d');
@@ -378,7 +378,7 @@ describe('the sample app in a browser', () => {
       await shot(page, '06b-connection-refused-reconnect');
       await connectThroughConsentPage(page, app, emulator, fitbitUser, { button: '#reconnect-fitbit' });
       expect(await dashboardSettled(page)).toBe('ready');
-      expect(await page.locator('.message-success').allTextContents()).toEqual(['Your Fitbit account is connected.']);
+      expect(await page.locator('.message-success').allTextContents()).toEqual(['Your Fitbit account is now connected to your account "alice" on this site.']);
 
       await Promise.all([page.waitForURL(`${app.url}/`), page.click('#disconnect-fitbit')]);
       expect(await page.locator('.message-success').allTextContents()).toEqual(['Your Fitbit account is disconnected.']);
@@ -452,9 +452,8 @@ describe('the sample app in a browser', () => {
     const page = await newPage();
     await signIn(page, app, 'bob', 'builder');
     await connectThroughConsentPage(page, app, emulator, fitbitUser);
-    expect(await page.locator('.message-success').allTextContents()).toEqual([
-      'Your Fitbit account is connected. Your history is being imported: the bar below fills as it arrives.',
-    ]);
+    expect(await page.locator('.message-success').allTextContents()).toEqual(['Your Fitbit account is now connected to your account "bob" on this site.']);
+    expect(await page.locator('.message-info').allTextContents()).toEqual(['Your history is being imported: the bar below fills as it arrives.']);
 
     // The bar shows while the in-process worker imports, fills, and the chart follows without a reload.
     await page.waitForSelector('#import-progress[data-state="running"]');

@@ -63,7 +63,7 @@ describe.each(CASES)('a complete/ race (%s, %s)', (provider, kind) => {
       return found;
     });
 
-    expect(await connectThroughEmulator(app, browserFor(1))).toBe(`${app.url}/fitbit/error/`);
+    expect(await connectThroughEmulator(app, browserFor(1))).toBe(`${app.url}/fitbit/error/?reason=linked-elsewhere`);
     expect((await dataSource.getRepository(UserFitbit).find()).map((link) => link.accessToken)).toEqual(['rival-access']);
     expect(logged.join('\n')).toMatch(/Another connect stored a link/);
     for (const secret of emulator.issuedSecrets().filter((value) => value.length >= 10)) expect(logged.join('\n')).not.toContain(secret);
