@@ -70,9 +70,13 @@ export class FitbitHealth {
     return report;
   }
 
-  /** Whether the provider's API (or its token endpoint) answers HTTP at all. */
+  /**
+   * Whether the provider's API host (or its token endpoint) answers HTTP at all. The API is probed
+   * at its host's root, which no API method lives at: any answer means reachable, and no call of
+   * the API's is made.
+   */
   probeProvider(endpoint: 'api' | 'token', timeoutMs: number = this.config.startupTimeoutMs): Promise<FitbitDependencyState> {
-    const url = endpoint === 'api' ? this.config.endpoints.apiUrl : this.config.endpoints.tokenUrl;
+    const url = endpoint === 'api' ? `${new URL(this.config.endpoints.apiUrl).origin}/` : this.config.endpoints.tokenUrl;
     return state(url, probeHttp(url, timeoutMs), 'degraded');
   }
 

@@ -224,7 +224,7 @@ describe('the module and its dependencies', () => {
       expect(body.details.fitbit.provider).toEqual({
         status: 'degraded',
         address: expect.stringContaining(`127.0.0.1:${api.port}`),
-        message: expect.stringMatching(new RegExp(`^the provider at http://127\\.0\\.0\\.1:${api.port}/v4 did not answer: connect ECONNREFUSED`)),
+        message: expect.stringMatching(new RegExp(`^the provider at http://127\\.0\\.0\\.1:${api.port}/ did not answer: connect ECONNREFUSED`)),
       });
       await api.restore();
 
