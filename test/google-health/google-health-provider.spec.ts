@@ -108,7 +108,8 @@ describe('the google-health provider against the Google Health emulator (live mo
 
   it('keeps a partially granted link, skips what was not granted and says so', async () => {
     const emulatorWithConsentPage = emulator;
-    const user = emulatorWithConsentPage.addUser();
+    // In UTC like its link: "the last 7 days" are the same days for the module and the emulator at any hour.
+    const user = emulatorWithConsentPage.addUser({ timezone: 'UTC' });
     const tokens = emulatorWithConsentPage.issueTokens(user.id, { scopes: [SCOPE('activity_and_fitness.readonly'), SCOPE('settings.readonly')] });
     await app.app.get(UserLinkStore).save({
       userId: '5',
