@@ -19,6 +19,9 @@ import { FITBIT_MODULE_EXTRAS, FITBIT_MODULE_OPTIONS, FITBIT_PROVIDER } from './
 import { FitbitIntegrationWarningInterceptor } from './integration/fitbit-integration-warning.interceptor.js';
 import { FitbitIntegrationGuard } from './integration/fitbit-integration.guard.js';
 import { FitbitService } from './integration/fitbit.service.js';
+import { FitbitHealth } from './health/fitbit-health.service.js';
+import { FitbitStartupCheck } from './health/fitbit-startup.check.js';
+import { SubscriptionParts } from './subscription-parts.js';
 import { FitbitWebApiClient } from './providers/fitbit/fitbit-web-api.client.js';
 import { FitbitWebApiProvider } from './providers/fitbit/fitbit-web-api.provider.js';
 import { GoogleHealthClient } from './providers/google-health/google-health.client.js';
@@ -52,6 +55,9 @@ const PROVIDERS: Provider[] = [
   TimeSeriesTypeRegistry,
   TimeSeriesDataStore,
   TimeSeriesReader,
+  SubscriptionParts,
+  FitbitStartupCheck,
+  FitbitHealth,
 ];
 
 /**

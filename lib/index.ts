@@ -39,7 +39,7 @@ export { PERIODS, type Period } from './data/periods.js';
 // Integration helpers
 export { FitbitService, type FitbitLinkStatus, type FitbitConnection } from './integration/fitbit.service.js';
 export type { FitbitImportStatus, FitbitImportTypeStatus, FitbitImportProgressEvent } from './integration/import-status.js';
-export type { ImportTypeState as FitbitImportTypeState } from './subscriptions/import-progress.js';
+export type { ImportTypeState as FitbitImportTypeState } from './subscriptions/import-progress.types.js';
 export { FitbitIntegrationWarning } from './integration/fitbit-integration-warning.decorator.js';
 export { FitbitIntegrationWarningInterceptor, type FitbitPageMessage } from './integration/fitbit-integration-warning.interceptor.js';
 export { FitbitIntegrationRequired } from './integration/fitbit-integration-required.decorator.js';

@@ -1,11 +1,15 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import * as api from '../lib/index.js';
+import * as terminus from '../lib/terminus/index.js';
 import * as testing from '../lib/testing/index.js';
 import { readPublicSurface } from './support/public-surface.js';
 
 /** What `import … from 'nestjs-fitbit'` gives at run time; types are checked below with the compiler. */
 const MAIN_VALUES = [
   'DEFAULT_DECORATOR_MESSAGE',
+  'DataReason',
   'DataStatus',
   'FITBIT_ENTITIES',
   'FITBIT_MIGRATIONS',
@@ -13,6 +17,7 @@ const MAIN_VALUES = [
   'FITBIT_QUEUE',
   'FitbitConfig',
   'FitbitConfigurationError',
+  'FitbitHealth',
   'FitbitIntegrationGuard',
   'FitbitIntegrationRedirectException',
   'FitbitIntegrationRequired',
@@ -20,6 +25,7 @@ const MAIN_VALUES = [
   'FitbitIntegrationWarningInterceptor',
   'FitbitModule',
   'FitbitService',
+  'FitbitStartupError',
   'InjectFitbitConfig',
   'InjectFitbitProvider',
   'NotificationFormatError',
@@ -37,6 +43,7 @@ const MAIN_VALUES = [
   'QueueUnavailableError',
   'TIME_SERIES_RESOURCES',
   'TIME_SERIES_TYPES',
+  'TIME_SERIES_TYPE_INFO',
   'TimeSeriesCategory',
   'TimeSeriesData',
   'TimeSeriesDataType',
@@ -47,6 +54,8 @@ const MAIN_VALUES = [
   'isGrantGone',
   'isIntegratedWithFitbit',
   'isInvalidGrant',
+  'timeSeriesPath',
+  'timeSeriesTypeInfo',
 ];
 
 const TESTING_VALUES = [
@@ -67,18 +76,19 @@ const TESTING_VALUES = [
 ];
 
 describe('the package surface', () => {
-  it('exports exactly the public values from nestjs-fitbit and nestjs-fitbit/testing', () => {
+  it('exports exactly the public values from nestjs-fitbit, nestjs-fitbit/testing and nestjs-fitbit/terminus', () => {
     expect(Object.keys(api).sort()).toEqual(MAIN_VALUES);
     expect(Object.keys(testing).sort()).toEqual(TESTING_VALUES);
+    expect(Object.keys(terminus).sort()).toEqual(['FitbitHealthIndicator']);
     expect(api.FITBIT_ENTITIES).toEqual([api.UserFitbit, api.TimeSeriesDataType, api.TimeSeriesData, api.PendingRevocation]);
     expect(api.FITBIT_MIGRATIONS).toHaveLength(4);
     expect(api.TIME_SERIES_TYPES).toHaveLength(36);
   });
 
   // Read once: a program over lib/ takes a few seconds.
-  const surfaces = readPublicSurface(['lib/index.ts', 'lib/testing/index.ts']);
+  const surfaces = readPublicSurface(['lib/index.ts', 'lib/testing/index.ts', 'lib/terminus/index.ts']);
 
-  it.each(['lib/index.ts', 'lib/testing/index.ts'])('%s: every type a public signature uses is exported, and every export has JSDoc', (entry) => {
+  it.each(['lib/index.ts', 'lib/testing/index.ts', 'lib/terminus/index.ts'])('%s: every type a public signature uses is exported, and every export has JSDoc', (entry) => {
     const surface = surfaces.get(entry)!;
     expect(surface.names.length).toBeGreaterThan(0);
     expect(surface.unexported).toEqual([]);
@@ -111,8 +121,17 @@ describe('the package surface', () => {
     expect(pkg.exports).toEqual({
       '.': { types: './dist/index.d.ts', default: './dist/index.js' },
       './testing': { types: './dist/testing/index.d.ts', default: './dist/testing/index.js' },
+      './terminus': { types: './dist/terminus/index.d.ts', default: './dist/terminus/index.js' },
       './package.json': './package.json',
     });
     expect(pkg.types).toBe(pkg.exports['.'].types);
+  });
+
+  it('loads @nestjs/terminus (an optional peer) only from nestjs-fitbit/terminus', () => {
+    const lib = fileURLToPath(new URL('../lib/', import.meta.url));
+    const importers = (readdirSync(lib, { recursive: true }) as string[])
+      .filter((file) => file.endsWith('.ts') && !file.startsWith('terminus/'))
+      .filter((file) => readFileSync(`${lib}${file}`, 'utf8').includes(`'@nestjs/terminus'`));
+    expect(importers).toEqual([]);
   });
 });

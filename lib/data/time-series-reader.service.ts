@@ -1,4 +1,4 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { AuthorizedCalls } from '../auth/authorized-calls.js';
 import { grantCovers } from '../auth/granted-scopes.js';
 import { UserLinkStore } from '../auth/user-link.store.js';
@@ -7,7 +7,7 @@ import { FITBIT_PROVIDER } from '../fitbit.constants.js';
 import type { FitbitProvider } from '../providers/fitbit-provider.interface.js';
 import { addDays, daysBetween, todayIn } from './calendar.js';
 import { ACCOUNT_NOT_LINKED_MESSAGE, DataReason, DataStatus, dataResponse, serializedDataResponse, type DataResponse } from './data-response.js';
-import { ImportProgress } from '../subscriptions/import-progress.js';
+import { SubscriptionParts } from '../subscription-parts.js';
 import { ProviderBadRequestError } from '../providers/provider-errors.js';
 import { periodStart, type Period } from './periods.js';
 import { dataStatusOf, isMissingAltimeter } from './provider-error-status.js';
@@ -26,8 +26,8 @@ export class TimeSeriesReader {
     private readonly links: UserLinkStore,
     private readonly calls: AuthorizedCalls,
     private readonly store: TimeSeriesDataStore,
-    // With `subscribe` only: tells "still importing" from "no data".
-    @Optional() @Inject(ImportProgress) private readonly progress: ImportProgress | null = null,
+    // With `subscribe`, the import's record tells "still importing" from "no data".
+    private readonly parts: SubscriptionParts,
   ) {}
 
   async live(link: UserFitbit, type: TimeSeriesTypeKey, query: TimeSeriesQuery): Promise<DataResponse> {
@@ -77,7 +77,7 @@ export class TimeSeriesReader {
     const link = await this.links.findByUser(userId);
     if (!link || link.provider !== this.provider.name) return DataReason.notLinked;
     if (!grantCovers(link, this.provider, type)) return DataReason.notGranted;
-    const state = (await this.progress?.read(link.providerUserId))?.types.get(timeSeriesPath(type))?.state;
+    const state = (await this.parts.importProgress?.read(link.providerUserId))?.types.get(timeSeriesPath(type))?.state;
     return state === 'pending' || state === 'running' ? DataReason.importing : undefined;
   }
 }

@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { describeNoAnswer, upstreamAddress } from '../providers/upstream-fetch.js';
 
@@ -30,13 +29,6 @@ export function withinTimeout<T>(work: Promise<T>, timeoutMs: number, onTimeout:
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** `127.0.0.1:6379/2` of an ioredis client: where it connects, never its password. */
-export function redisAddress(client: Redis): string {
-  const { host, port, path, db } = client.options;
-  const where = path ? path : `${host ?? '127.0.0.1'}:${port ?? 6379}`;
-  return db ? `${where}/${db}` : where;
-}
-
 /** Where a TypeORM data source points (`postgres 127.0.0.1:5432/app`, `better-sqlite3 app.sqlite`), without credentials. */
 export function databaseAddress(dataSource: DataSource): string {
   const options = dataSource.options as { type: string; url?: string; host?: string; port?: number; database?: unknown };
@@ -46,33 +38,6 @@ export function databaseAddress(dataSource: DataSource): string {
   }
   if (options.host) return `${options.type} ${options.host}${options.port ? `:${options.port}` : ''}/${String(options.database ?? '')}`;
   return `${options.type} ${String(options.database ?? '')}`;
-}
-
-/**
- * PING through the client, bounded. ioredis keeps commands for a client that cannot connect and
- * retries for ever, so without the bound a dead Redis is a silent hang. The error names the
- * client's last connection error (`connect ECONNREFUSED 127.0.0.1:6390`) when it had one.
- * `onlyIfConnected`: a client that is not connected fails at once instead of waiting for the
- * connection (a health check during an outage must not pile up commands in ioredis's queue).
- */
-export async function pingRedis(client: Redis, timeoutMs: number, onlyIfConnected = false): Promise<void> {
-  if (onlyIfConnected && client.status !== 'ready') {
-    throw new DependencyUnreachableError('redis', redisAddress(client), `is not connected (${client.status})`);
-  }
-  let lastError: Error | null = null;
-  const onError = (error: Error) => (lastError = error);
-  client.on('error', onError);
-  try {
-    await withinTimeout(client.ping(), timeoutMs, () => {
-      const why = lastError ? ` (${describeNoAnswer(lastError, timeoutMs)})` : '';
-      return new DependencyUnreachableError('redis', redisAddress(client), `did not answer within ${timeoutMs} ms${why}`);
-    });
-  } catch (error) {
-    if (error instanceof DependencyUnreachableError) throw error;
-    throw new DependencyUnreachableError('redis', redisAddress(client), `refused: ${describeNoAnswer(error, timeoutMs)}`);
-  } finally {
-    client.off('error', onError);
-  }
 }
 
 /** `SELECT 1` on the data source, bounded. */

@@ -1,11 +1,10 @@
-import { InjectQueue } from '@nestjs/bull';
-import { Injectable, Optional } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { Queue } from 'bull';
-import type { DataSource } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import type { Repository } from 'typeorm';
 import { FitbitConfig } from '../config/fitbit-config.js';
-import { FITBIT_QUEUE } from '../fitbit.constants.js';
-import { databaseAddress, pingDatabase, pingRedis, probeHttp, redisAddress, withinTimeout } from './dependency-probes.js';
+import { UserFitbit } from '../data/entities/user-fitbit.entity.js';
+import { InjectFitbitRepository } from '../data/fitbit-repository.js';
+import { SubscriptionParts, type QueueHealth } from '../subscription-parts.js';
+import { databaseAddress, pingDatabase, probeHttp } from './dependency-probes.js';
 
 /** `up`, or why not. Degraded parts still serve: stored data, sign-in, the queue filling. */
 export interface FitbitDependencyState {
@@ -15,6 +14,7 @@ export interface FitbitDependencyState {
   message?: string;
 }
 
+/** The queue's depth, and whether it is keeping up. */
 export interface FitbitQueueState {
   status: 'up' | 'down' | 'degraded';
   /** Jobs ready to run, waiting for their time (retries, spaced history jobs), running, and failed for good. */
@@ -36,6 +36,7 @@ export interface FitbitHealthReport {
   provider: FitbitDependencyState;
 }
 
+/** Options of `FitbitHealth.check()` and `FitbitHealthIndicator.isHealthy()`. */
 export interface FitbitHealthCheckOptions {
   /** Bound of each probe. Default: the `startupTimeoutMs` option. */
   timeoutMs?: number;
@@ -52,21 +53,24 @@ export interface FitbitHealthCheckOptions {
 export class FitbitHealth {
   constructor(
     private readonly config: FitbitConfig,
-    @InjectDataSource() private readonly dataSource: DataSource,
-    @Optional() @InjectQueue(FITBIT_QUEUE) private readonly queue?: Queue,
+    @InjectFitbitRepository(UserFitbit) private readonly links: Repository<UserFitbit>,
+    private readonly parts: SubscriptionParts,
   ) {}
 
+  /** Probes every part at once, each bounded by `timeoutMs`. */
   async check(options: FitbitHealthCheckOptions = {}): Promise<FitbitHealthReport> {
     const timeoutMs = options.timeoutMs ?? this.config.startupTimeoutMs;
-    const [database, redis, queue, provider] = await Promise.all([
-      state(databaseAddress(this.dataSource), pingDatabase(this.dataSource, timeoutMs), 'down'),
-      this.queue ? state(redisAddress(this.queue.client), pingRedis(this.queue.client, timeoutMs, true), 'down') : undefined,
-      this.queue ? this.queueState(this.queue, timeoutMs, options.maxQueueDepth) : undefined,
+    const dataSource = this.links.manager.connection;
+    const queue = this.parts.queue;
+    const [database, redis, jobs, provider] = await Promise.all([
+      state(databaseAddress(dataSource), pingDatabase(dataSource, timeoutMs), 'down'),
+      queue ? state(queue.address, queue.ping(timeoutMs), 'down') : undefined,
+      queue ? this.queueState(queue, timeoutMs, options.maxQueueDepth) : undefined,
       this.probeProvider('api', timeoutMs),
     ]);
     const report: FitbitHealthReport = { healthy: database.status === 'up' && redis?.status !== 'down', database, provider };
     if (redis) report.redis = redis;
-    if (queue) report.queue = queue;
+    if (jobs) report.queue = jobs;
     return report;
   }
 
@@ -80,11 +84,9 @@ export class FitbitHealth {
     return state(url, probeHttp(url, timeoutMs), 'degraded');
   }
 
-  private async queueState(queue: Queue, timeoutMs: number, maxDepth: number | undefined): Promise<FitbitQueueState> {
+  private async queueState(queue: QueueHealth, timeoutMs: number, maxDepth: number | undefined): Promise<FitbitQueueState> {
     try {
-      // Only asked of a client that is ready: ioredis would hold the command until Redis came back.
-      if (queue.client.status !== 'ready') throw new Error(`Redis is ${queue.client.status}`);
-      const counts = await withinTimeout(queue.getJobCounts(), timeoutMs, () => new Error(`no answer within ${timeoutMs} ms`));
+      const counts = await queue.jobCounts(timeoutMs);
       const depth = counts.waiting + counts.delayed;
       const behind = maxDepth !== undefined && depth > maxDepth;
       return {

@@ -1,10 +1,10 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { UserLinkStore } from '../auth/user-link.store.js';
 import { FitbitConfig } from '../config/fitbit-config.js';
 import type { RequestLike } from '../config/fitbit-module-options.interface.js';
 import { timeSeriesPath } from '../data/time-series-data-types.js';
 import { TimeSeriesDataStore } from '../data/time-series-data.store.js';
-import { ImportProgress } from '../subscriptions/import-progress.js';
+import { SubscriptionParts } from '../subscription-parts.js';
 import { importStatusOf, type FitbitImportProgressEvent, type FitbitImportStatus } from './import-status.js';
 
 /**
@@ -32,8 +32,8 @@ export class FitbitService {
     private readonly config: FitbitConfig,
     private readonly links: UserLinkStore,
     private readonly rows: TimeSeriesDataStore,
-    // Present with `subscribe` only: without it nothing is imported.
-    @Optional() @Inject(ImportProgress) private readonly progress: ImportProgress | null = null,
+    // The import's record is there with `subscribe` only: without it nothing is imported.
+    private readonly parts: SubscriptionParts,
   ) {}
 
   /**
@@ -87,7 +87,7 @@ export class FitbitService {
   async importStatus(userId: string | number): Promise<FitbitImportStatus | null> {
     const link = await this.links.findByUser(String(userId));
     if (!link) return null;
-    const [plan, rows] = await Promise.all([this.progress?.read(link.providerUserId) ?? null, this.rows.countByType(link.userId)]);
+    const [plan, rows] = await Promise.all([this.parts.importProgress?.read(link.providerUserId) ?? null, this.rows.countByType(link.userId)]);
     return importStatusOf(plan, rows, this.config.subscribedTypes.map(timeSeriesPath));
   }
 
@@ -97,8 +97,9 @@ export class FitbitService {
    * function that stops it; `ready` resolves once changes are being listened for.
    */
   onImportProgress(listener: (event: FitbitImportProgressEvent) => void): { stop: () => void; ready: Promise<void> } {
-    if (!this.progress) return { stop: () => undefined, ready: Promise.resolve() };
-    const stop = this.progress.listen((message) => {
+    const progress = this.parts.importProgress;
+    if (!progress) return { stop: () => undefined, ready: Promise.resolve() };
+    const stop = progress.listen((message) => {
       void this.links.findByProviderUser(this.config.provider, message.providerUserId).then(
         (links) => {
           for (const link of links) listener({ userId: link.userId, type: message.type, state: message.state, finished: message.finished, total: message.total });
@@ -106,6 +107,6 @@ export class FitbitService {
         () => undefined,
       );
     });
-    return { stop, ready: this.progress.listening() };
+    return { stop, ready: progress.listening() };
   }
 }

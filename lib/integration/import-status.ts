@@ -1,4 +1,4 @@
-import type { ImportPlan, ImportTypeState } from '../subscriptions/import-progress.js';
+import type { ImportPlan, ImportTypeState } from '../subscriptions/import-progress.types.js';
 
 /** One type of a history import. */
 export interface FitbitImportTypeStatus {

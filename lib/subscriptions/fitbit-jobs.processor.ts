@@ -24,7 +24,8 @@ import {
 import { FAIL_ONCE, FitbitJobsProducer } from './fitbit-jobs.producer.js';
 import { RedisJobLock } from './redis-job-lock.js';
 import { retryDelayMs, isTransient, MAX_RETRIES } from './retry-policy.js';
-import { describeImportFailure, ImportProgress, type ImportTypeProgress } from './import-progress.js';
+import { describeImportFailure, ImportProgress } from './import-progress.js';
+import type { ImportTypeProgress } from './import-progress.types.js';
 import { HistoryImportInterrupted, TimeSeriesImporter } from './time-series-importer.service.js';
 import { TimeSeriesPoller } from './time-series-poller.js';
 import { RedactingLogger } from '../logging/redacting-logger.js';

@@ -3,6 +3,8 @@ import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { Queue } from 'bull';
 import type { Redis } from 'ioredis';
 import { FITBIT_QUEUE } from '../fitbit.constants.js';
+import { SubscriptionParts } from '../subscription-parts.js';
+import type { ImportPlan, ImportProgressMessage, ImportProgressRecord, ImportTypeProgress } from './import-progress.types.js';
 import {
   isInvalidGrant,
   ProviderError,
@@ -12,36 +14,6 @@ import {
   ProviderUnauthorizedError,
   ProviderUnavailableError,
 } from '../providers/provider-errors.js';
-
-/** Where one type's history import stands. `pending` also while it waits to retry. */
-export type ImportTypeState = 'pending' | 'running' | 'done' | 'failed';
-
-export interface ImportTypeProgress {
-  state: ImportTypeState;
-  /** When it last changed (epoch ms). */
-  at: number;
-  /** Days the finished import wrote. */
-  rows?: number;
-  /** The last failure, in the module's words (never an upstream body: no tokens, no values). */
-  error?: string;
-}
-
-export interface ImportPlan {
-  /** When the connect queued the import (epoch ms). */
-  started: number;
-  /** By type path, in the order they were queued. */
-  types: Map<string, ImportTypeProgress>;
-}
-
-/** Published on every change, for `FitbitService.onImportProgress` in any process. */
-export interface ImportProgressMessage {
-  providerUserId: string;
-  type: string;
-  state: ImportTypeState;
-  /** Types finished (done or failed) and planned. */
-  finished: number;
-  total: number;
-}
 
 const TTL_MS = 30 * 86_400_000;
 const TYPE_FIELD = 't:';
@@ -72,7 +44,7 @@ return {finished, total}`;
  * so that listeners in any process hear of it.
  */
 @Injectable()
-export class ImportProgress implements OnApplicationShutdown {
+export class ImportProgress implements ImportProgressRecord, OnApplicationShutdown {
   private readonly listeners = new Set<(message: ImportProgressMessage) => void>();
   /** A connection of its own, opened for the first listener: a subscribed connection can do nothing else. */
   private subscriber: Redis | null = null;
@@ -88,7 +60,13 @@ export class ImportProgress implements OnApplicationShutdown {
     for (const listener of this.listeners) listener(message);
   };
 
-  constructor(@InjectQueue(FITBIT_QUEUE) private readonly queue: Queue) {}
+  constructor(
+    @InjectQueue(FITBIT_QUEUE) private readonly queue: Queue,
+    parts: SubscriptionParts,
+  ) {
+    // The core services of this registration (FitbitService, get_data) read the record through it.
+    parts.importProgress = this;
+  }
 
   private key(providerUserId: string): string {
     return this.queue.toKey(`fitbit:import:${providerUserId}`);

@@ -3,6 +3,7 @@ import { FitbitConfig } from '../config/fitbit-config.js';
 import type { FitbitModuleOptions } from '../config/fitbit-module-options.interface.js';
 import { resolveFitbitConfig } from '../config/resolve-fitbit-config.js';
 import { FitbitService, type FitbitLinkStatus } from '../integration/fitbit.service.js';
+import { SubscriptionParts } from '../subscription-parts.js';
 
 /** Options of `FitbitTestingModule.forRoot()`. */
 export interface FitbitTestingOptions {
@@ -23,7 +24,7 @@ class FitbitServiceStub extends FitbitService {
     private readonly settings: FitbitConfig,
     private readonly status: NonNullable<FitbitTestingOptions['linkStatus']>,
   ) {
-    super(settings, null as never);
+    super(settings, null as never, null as never, new SubscriptionParts());
   }
 
   override async linkStatus(user: unknown): Promise<FitbitLinkStatus> {

@@ -371,7 +371,7 @@ describe('refresh-tokens progress bar', () => {
     moduleRef = await Test.createTestingModule({
       imports: [
         databaseModule(await createSqliteDataSource()),
-        FitbitModule.forRoot(emulatorOptions(emulators.fitbit, { endpoints: { ...emulators.fitbit.urls, tokenUrl: `${unreachable}/oauth2/token` }, startupTimeoutMs: 1_000 })),
+        FitbitModule.forRoot({ ...emulatorOptions(emulators.fitbit, { endpoints: { ...emulators.fitbit.urls, tokenUrl: `${unreachable}/oauth2/token` }, startupTimeoutMs: 1_000 }), commands: true }),
         outputModule(output),
       ],
     })
@@ -396,7 +396,7 @@ describe('refresh-tokens progress bar', () => {
   it('stops at the first refresh that gets no answer instead of waiting the same timeout for every user', async () => {
     const output = new CapturedOutput(false);
     moduleRef = await Test.createTestingModule({
-      imports: [databaseModule(await createSqliteDataSource()), FitbitModule.forRoot(emulatorOptions(emulators.fitbit, { requestTimeoutMs: 300 })), outputModule(output)],
+      imports: [databaseModule(await createSqliteDataSource()), FitbitModule.forRoot({ ...emulatorOptions(emulators.fitbit, { requestTimeoutMs: 300 }), commands: true }), outputModule(output)],
     })
       .setLogger(new CapturedLogger())
       .compile();

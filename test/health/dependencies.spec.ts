@@ -39,6 +39,8 @@ class CapturingLogger implements LoggerService {
   }
 }
 
+// #region readme:terminus
+// In the module that imports TerminusModule (FitbitModule imported there, or global): providers: [FitbitHealthIndicator]
 @Controller()
 class HealthController {
   constructor(
@@ -52,6 +54,7 @@ class HealthController {
     return this.health.check([() => this.fitbit.isHealthy('fitbit', { timeoutMs: 300, maxQueueDepth: 2 })]);
   }
 }
+// #endregion
 
 interface Dependencies {
   database: { proxy: TcpProxy; url: string };

@@ -12,7 +12,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const FIXTURE = join(ROOT, 'test', 'package', 'nest-app');
 /** What `npm pack` needs of the repository: the sources, the build and pack scripts, what is shipped. */
 const PACKED_FROM = ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'CHANGELOG.md', 'lib', 'scripts'];
-const OPTIONAL_PEERS = ['@nestjs/bull', 'bull', 'nest-commander'];
+const OPTIONAL_PEERS = ['@nestjs/bull', '@nestjs/terminus', 'bull', 'nest-commander'];
 
 interface Run {
   code: number | null;

@@ -4,7 +4,7 @@ import type { Queue } from 'bull';
 import { describeNoAnswer } from '../providers/upstream-fetch.js';
 import { FITBIT_QUEUE } from '../fitbit.constants.js';
 import { RedactingLogger } from '../logging/redacting-logger.js';
-import { redisAddress } from './dependency-probes.js';
+import { redisAddress } from './redis-probes.js';
 
 /**
  * One warning when the queue's Redis goes away and one when it answers again, however many
